@@ -1,0 +1,86 @@
+"""Run a lab's checks in their own process, relaying the calls they make to the student's functions."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import transport
+from autograder.channel import Channel, ChannelClosed, ChannelTimeout
+from autograder.execute.session import Execution, StudentProcess
+
+MAX_ROUNDS = 6
+"""Probe rounds before giving up on calls a check keeps asking for (one per sequential call)."""
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one test case (one check function) of one question."""
+
+    question: str
+    name: str
+    points: float
+    """Points this case is worth."""
+    passed: bool
+    hidden: bool
+    message: str
+    """What the student sees: the check's own explanation, never its source."""
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """All case results, plus whether a question is scored all-or-nothing."""
+
+    cases: tuple[CaseResult, ...]
+    all_or_nothing: dict[str, bool]
+
+
+class CheckError(Exception):
+    """The check process itself failed (a broken test file, or it ran out of time)."""
+
+
+def _parse(raw: bytes) -> tuple[dict, dict]:
+    header, values = transport.loads(raw)
+    if header.get("op") != "checked":
+        raise CheckError(f"unexpected reply from the check process: {header.get('op')!r}")
+    return header, values
+
+
+def _cases(header: dict) -> CheckRun:
+    cases = tuple(
+        CaseResult(
+            c["question"], c["name"], float(c["points"]), c["state"] == "passed", bool(c["hidden"]), str(c["message"])
+        )
+        for c in header["cases"]
+    )
+    return CheckRun(cases, dict(header["all_or_nothing"]))
+
+
+def run_checks(tests: list[Path], execution: Execution, student: StudentProcess, timeout: float) -> CheckRun:
+    """Run every test case against the execution's values; probe the student's functions as needed."""
+    channel = Channel([sys.executable, "-m", "autograder.check.worker"])
+    try:
+        channel.send({"op": "check", "tests": [str(p) for p in tests]})
+        channel.send_raw(execution.raw_values)
+        header, arguments = _parse(channel.receive(timeout))
+        for _ in range(MAX_ROUNDS):
+            if not header["calls"]:
+                break
+            reply = student.call(header["calls"], arguments)
+            if reply is None:
+                reason = "your function did not return in time, or its process stopped"
+                header, arguments = _parse(channel.request({"op": "give_up", "reason": reason}, None, timeout))
+                break
+            answer, results = transport.loads(reply)
+            header, arguments = _parse(channel.request({"op": "answers", "errors": answer["errors"]}, results, timeout))
+        if header["calls"]:
+            reason = "the check needed more calls of your function than allowed"
+            header, _ = _parse(channel.request({"op": "give_up", "reason": reason}, None, timeout))
+        return _cases(header)
+    except ChannelTimeout as exc:
+        raise CheckError(f"the checks did not finish in time ({exc})") from exc
+    except (ChannelClosed, transport.TransportError, KeyError) as exc:
+        raise CheckError(f"the check process failed ({exc})") from exc
+    finally:
+        channel.close()

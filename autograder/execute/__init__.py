@@ -1,0 +1,1 @@
+"""Execute stage: run a submission's cells in a sandbox and export data only."""

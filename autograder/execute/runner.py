@@ -1,0 +1,189 @@
+"""The program that runs inside the sandbox: executes a student's cells and hands back data only.
+
+It plays the part of a Jupyter kernel without the kernel's start-up cost: an IPython shell (so magics
+such as ``%matplotlib inline`` work) runs each code cell in order, keeps going after a cell fails,
+and stops at a soft deadline. It then exports the values the checks asked for, and finally answers
+probe requests: calls to the student's own functions on inputs the checks choose only now.
+
+Everything here shares a process with untrusted code, so nothing it sends is trusted by the grader:
+it only ever sends data through ``autograder.transport``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+import types
+from typing import Any, BinaryIO
+
+from autograder import transport
+
+OUTPUT_LIMIT = 8_000
+"""Characters of each cell's output that are sent back (for feedback)."""
+
+
+class DeadlineExceeded(BaseException):
+    """Raised inside student code when the soft deadline passes; BaseException so `except Exception` misses it."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise DeadlineExceeded()
+
+
+def _arm(seconds: float) -> None:
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+
+
+def _disarm() -> None:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _private_channels() -> tuple[BinaryIO, BinaryIO]:
+    """Move the protocol off fds 0/1 so that student prints cannot interleave with messages."""
+    inp = os.fdopen(os.dup(0), "rb", buffering=0)
+    out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    log = os.open("output.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    return inp, out
+
+
+def _make_shell() -> Any:
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    cfg.InteractiveShell.colors = "nocolor"
+    cfg.InteractiveShell.xmode = "Plain"
+
+    class NotebookShell(InteractiveShell):
+        """A shell for headless notebooks: GUI event loops are not needed, so enabling one is a no-op."""
+
+        def enable_gui(self, gui: str | None = None) -> None:
+            return None
+
+    shell = NotebookShell.instance(config=cfg)
+    shell.user_ns["__name__"] = "__main__"
+    return shell
+
+
+def _short(text: str, limit: int = OUTPUT_LIMIT) -> str:
+    return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)"
+
+
+def _run_cell(shell: Any, index: int, source: str) -> tuple[dict[str, Any], bool]:
+    """Run one cell; returns its record and whether the deadline passed."""
+    from IPython.utils.capture import capture_output
+
+    with capture_output(display=True) as captured:
+        result = shell.run_cell(source, store_history=False, silent=False)
+    error = result.error_in_exec or result.error_before_exec
+    timed_out = isinstance(error, DeadlineExceeded)
+    record: dict[str, Any] = {"index": index, "status": "ok", "output": _short(captured.stdout + captured.stderr)}
+    if timed_out:
+        record.update(status="timeout", error="the cell was still running when the time limit was reached")
+    elif error is not None:
+        record.update(status="error", error=_short(f"{type(error).__name__}: {error}", 500))
+    return record, timed_out
+
+
+def run_cells(shell: Any, cells: list[str], timeout: float) -> tuple[list[dict[str, Any]], bool]:
+    """Execute cells in order under one soft deadline; later cells still run after an error."""
+    records: list[dict[str, Any]] = []
+    timed_out = False
+    _arm(timeout)
+    try:
+        for index, source in enumerate(cells):
+            record, timed_out = _run_cell(shell, index, source)
+            records.append(record)
+            if timed_out:
+                break
+    except DeadlineExceeded:
+        timed_out = True
+    finally:
+        _disarm()
+    return records, timed_out
+
+
+def _is_student_function(value: Any) -> bool:
+    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.LambdaType))
+
+
+def harvest(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Pick the requested globals, replacing functions by references the checks can probe."""
+    values: dict[str, Any] = {}
+    for name in names:
+        if name not in namespace:
+            continue
+        value = namespace[name]
+        try:
+            values[name] = transport.FunctionRef(name) if _is_student_function(value) else value
+            transport.dumps({}, {name: values[name]})
+        except Exception as exc:
+            values[name] = transport.Opaque(f"unexportable ({type(exc).__name__})")
+    return values
+
+
+def _call(namespace: dict[str, Any], func: str, args: Any, timeout: float) -> tuple[Any, str | None]:
+    target = namespace.get(func)
+    if not callable(target):
+        return None, f"`{func}` is no longer a function"
+    _arm(timeout)
+    try:
+        return target(*args[0], **args[1]), None
+    except DeadlineExceeded:
+        return None, f"`{func}` did not return within {timeout:g} s"
+    except BaseException as exc:
+        frames = traceback.extract_tb(exc.__traceback__)[1:]
+        where = f" (line {frames[-1].lineno})" if frames else ""
+        return None, _short(f"{type(exc).__name__}: {exc}{where}", 500)
+    finally:
+        _disarm()
+
+
+def serve_calls(inp: BinaryIO, out: BinaryIO, namespace: dict[str, Any]) -> None:
+    """Answer probe requests until the grader says exit or closes the channel."""
+    while True:
+        try:
+            header, values = transport.read_message(inp)
+        except EOFError:
+            return
+        if header.get("op") != "call":
+            return
+        results: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for call in header.get("calls", []):
+            key = call["key"]
+            result, error = _call(namespace, call["func"], values[key], float(header.get("timeout", 10)))
+            if error is None:
+                try:
+                    transport.dumps({}, {key: result})
+                    results[key] = result
+                except Exception as exc:
+                    error = f"returned a value that cannot be checked ({type(exc).__name__})"
+            if error is not None:
+                errors[key] = error
+        transport.write_message(out, {"op": "results", "errors": errors}, results)
+
+
+def main() -> int:
+    inp, out = _private_channels()
+    header, _ = transport.read_message(inp)
+    sys.argv = ["notebook"]
+    shell = _make_shell()
+    records, timed_out = run_cells(shell, list(header["cells"]), float(header["timeout"]))
+    values = harvest(shell.user_ns, list(header["names"]))
+    transport.write_message(out, {"op": "ran", "cells": records, "timed_out": timed_out}, values)
+    serve_calls(inp, out, shell.user_ns)
+    out.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

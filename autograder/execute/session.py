@@ -1,0 +1,145 @@
+"""The grader's side of one student process: start it sandboxed, run the cells, probe functions, stop it."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autograder import transport
+from autograder.channel import Channel, ChannelClosed, ChannelTimeout
+from autograder.execute import sandbox
+
+log = logging.getLogger(__name__)
+_warned_weak_isolation = threading.Event()
+_RUNNER = ["-s", "-P", "-m", "autograder.execute.runner"]
+
+
+@dataclass(frozen=True)
+class CellRecord:
+    """What happened to one code cell of the submission."""
+
+    index: int
+    """Position among the notebook's code cells, from 0."""
+    status: str
+    """``ok``, ``error`` or ``timeout``."""
+    output: str = ""
+    """The cell's printed output, truncated."""
+    error: str = ""
+    """One line naming the exception, when the cell failed."""
+
+
+@dataclass(frozen=True)
+class Execution:
+    """The result of running a submission's cells: data only."""
+
+    status: str
+    """``ok`` when the runner reported back, ``timeout`` or ``crashed`` otherwise."""
+    cells: tuple[CellRecord, ...] = ()
+    timed_out: bool = False
+    """The soft deadline stopped the cells; values from cells that ran are still present."""
+    message: str = ""
+    """Why the process ended abnormally, in one line."""
+    raw_values: bytes = field(default=b"", repr=False)
+    """The harvested values as a transport message body, forwarded to the checks undecoded."""
+
+
+class StudentProcess:
+    """A sandboxed runner holding one submission's namespace; use as a context manager."""
+
+    def __init__(self, limits: sandbox.Limits, *, require_sandbox: bool = False) -> None:
+        self.limits = limits
+        self.require_sandbox = require_sandbox
+        self._scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
+        self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
+        self._channel: Channel | None = None
+
+    def __enter__(self) -> StudentProcess:
+        command, env = self._command()
+        self._channel = Channel(
+            command,
+            cwd=self._scratch,
+            env=env,
+            stderr_path=self._stderr,
+            preexec_fn=lambda: sandbox.apply_limits(self.limits),
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._channel:
+            self._channel.close(goodbye={"op": "exit"})
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        self._stderr.unlink(missing_ok=True)
+
+    def _command(self) -> tuple[list[str], dict[str, str] | None]:
+        bwrap = sandbox.bwrap_path()
+        if bwrap:
+            return sandbox.bwrap_command(bwrap, self._scratch, [sys.executable, *_RUNNER]), {}
+        if self.require_sandbox:
+            raise RuntimeError("bubblewrap (bwrap) is required but not installed")
+        if not _warned_weak_isolation.is_set():
+            _warned_weak_isolation.set()
+            log.warning("bwrap not found: student code runs with resource limits only, isolation is weaker")
+        return [sys.executable, *_RUNNER], sandbox.unsandboxed_environment(self._scratch)
+
+    @property
+    def channel(self) -> Channel:
+        assert self._channel, "use StudentProcess as a context manager"
+        return self._channel
+
+    def run(self, cells: list[str], names: list[str]) -> Execution:
+        """Run the cells under the soft deadline and collect the named values."""
+        header = {"op": "run", "cells": cells, "names": names, "timeout": self.limits.timeout}
+        try:
+            raw = self.channel.request(header, None, self.limits.timeout + self.limits.grace)
+            reply, _ = transport.loads(raw)
+            cells_run = tuple(CellRecord(**_cell_fields(c)) for c in reply["cells"])
+        except ChannelTimeout:
+            message = f"the notebook did not finish within the time limit of {self.limits.timeout:g} s"
+            return Execution(status="timeout", timed_out=True, message=message)
+        except ChannelClosed:
+            return Execution(status="crashed", message=self._death_message())
+        except (transport.TransportError, KeyError, TypeError, ValueError) as exc:
+            return Execution(status="crashed", message=f"the notebook's process sent an unreadable reply ({exc})")
+        return Execution(status="ok", cells=cells_run, timed_out=bool(reply.get("timed_out")), raw_values=raw)
+
+    def call(self, calls: list[dict[str, str]], arguments: dict[str, Any]) -> bytes | None:
+        """Have the student's process call its functions; the raw reply, or None if it died or hung."""
+        header = {"op": "call", "calls": calls, "timeout": self.limits.call_timeout}
+        deadline = self.limits.call_timeout * max(len(calls), 1) + self.limits.grace
+        try:
+            return self.channel.request(header, arguments, deadline)
+        except (ChannelClosed, ChannelTimeout):
+            return None
+
+    def _death_message(self) -> str:
+        code = self.channel.returncode()
+        signum = -code if code is not None and code < 0 else (code - 128 if code and code > 128 else 0)
+        if signum in {s.value for s in signal.Signals}:
+            name = signal.Signals(signum).name
+            return f"the notebook's process was killed by {name} (a crash, or a resource limit was reached)"
+        detail = _last_line(self._stderr)
+        return f"the notebook's process exited early with code {code}" + (f": {detail}" if detail else "")
+
+
+def _cell_fields(cell: Any) -> dict[str, Any]:
+    return {
+        "index": int(cell["index"]),
+        "status": str(cell["status"]),
+        "output": str(cell.get("output", "")),
+        "error": str(cell.get("error", "")),
+    }
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1][:300] if lines else ""

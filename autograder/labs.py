@@ -1,0 +1,95 @@
+"""Where a course's labs live, and the grading bundle of one lab as the grader needs it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MANIFEST_VERSION = 1
+
+
+class LabNotFound(Exception):
+    """No master notebook of that name in the course."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course folder: ``solutions/`` masters, ``labs/`` student copies, ``dist/`` grading bundles."""
+
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Course:
+        """The course folder: $AUTOGRADER_COURSE, else the nearest folder upwards holding ``solutions/``."""
+        if env := os.environ.get("AUTOGRADER_COURSE"):
+            return cls(Path(env).resolve())
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "solutions").is_dir():
+                return cls(folder)
+        return cls(here)
+
+    def lab_names(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / "solutions").glob("*.ipynb"))
+
+    def master(self, lab: str) -> Path:
+        path = self.root / "solutions" / f"{lab}.ipynb"
+        if not path.is_file():
+            known = ", ".join(self.lab_names()) or "none"
+            raise LabNotFound(f"no lab named {lab!r} (known labs: {known})")
+        return path
+
+    def student_dir(self, lab: str) -> Path:
+        return self.root / "labs" / lab
+
+    def dist_dir(self, lab: str) -> Path:
+        return self.root / "dist" / lab
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    points: float
+
+
+@dataclass(frozen=True)
+class LabBundle:
+    """What grading one lab needs, written by ``autograder build`` as ``dist/LAB/manifest.json``."""
+
+    lab: str
+    version: str
+    """Hash of the master notebook the bundle was built from."""
+    questions: tuple[Question, ...]
+    names: tuple[str, ...]
+    """Globals the checks take as parameters; ``*`` means the whole namespace."""
+    tests_dir: Path
+    """All checks, hidden ones included. Never mounted into a student's sandbox."""
+    public_tests_dir: Path
+
+    @property
+    def max_score(self) -> float:
+        return sum(q.points for q in self.questions)
+
+    def test_files(self, public_only: bool = False) -> list[Path]:
+        folder = self.public_tests_dir if public_only else self.tests_dir
+        return [folder / f"{q.name}.py" for q in self.questions if (folder / f"{q.name}.py").is_file()]
+
+    def write(self, path: Path) -> None:
+        data = asdict(self) | {"manifest_version": MANIFEST_VERSION}
+        data["tests_dir"] = os.path.relpath(self.tests_dir, path.parent)
+        data["public_tests_dir"] = os.path.relpath(self.public_tests_dir, path.parent)
+        path.write_text(json.dumps(data, indent=2) + "\n")
+
+    @classmethod
+    def read(cls, path: Path) -> LabBundle:
+        data = json.loads(path.read_text())
+        return cls(
+            lab=data["lab"],
+            version=data["version"],
+            questions=tuple(Question(q["name"], float(q["points"])) for q in data["questions"]),
+            names=tuple(data["names"]),
+            tests_dir=(path.parent / data["tests_dir"]).resolve(),
+            public_tests_dir=(path.parent / data["public_tests_dir"]).resolve(),
+        )
