@@ -84,13 +84,14 @@ def _replace_dir(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst)
 
 
-def build_lab(course: Course, lab: str) -> LabBundle:
-    """Write ``labs/LAB/`` (student notebook and public checks) and ``dist/LAB/`` (grading bundle)."""
+def build_lab(course: Course, lab: str, *, student_files: bool = True) -> LabBundle:
+    """Write ``dist/LAB/`` (grading bundle) and, unless told not to, ``labs/LAB/`` (student files)."""
     master = course.master(lab)
     with tempfile.TemporaryDirectory(prefix="autograder-build-") as tmp:
         out = Path(tmp) / "out"
         student = _generate(course, lab, out)
-        _replace_dir(student, course.student_dir(lab))
+        if student_files:
+            _replace_dir(student, course.student_dir(lab))
         dist = course.dist_dir(lab)
         dist.mkdir(parents=True, exist_ok=True)
         autograder_dir = out / "autograder"
@@ -140,11 +141,14 @@ def check_lab(course: Course, lab: str) -> Staleness:
 
 
 def bundle_for(course: Course, lab: str) -> LabBundle:
-    """The lab's grading bundle, rebuilt first when missing or older than its master notebook."""
+    """The lab's grading bundle, rebuilt first when missing or built from another master notebook.
+
+    Only ``dist/`` is rebuilt: grading never rewrites the committed student files.
+    """
     manifest = course.dist_dir(lab) / "manifest.json"
     version = hashlib.sha256(course.master(lab).read_bytes()).hexdigest()[:12]
     if manifest.is_file():
         bundle = LabBundle.read(manifest)
         if bundle.version == version and bundle.tests_dir.is_dir():
             return bundle
-    return build_lab(course, lab)
+    return build_lab(course, lab, student_files=False)
