@@ -49,6 +49,7 @@ def _assign(master: Path, out: Path) -> None:
 def _normalise_notebook(path: Path, lab: str) -> None:
     """Stable cell ids and no outputs, so that a rebuild of an unchanged master is byte-identical."""
     nb = nbformat.read(path, as_version=4)
+    nb.nbformat_minor = max(nb.nbformat_minor, 5)
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"{lab}-{index:03d}"
         if cell.cell_type == "code":

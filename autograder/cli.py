@@ -18,8 +18,8 @@ from autograder.intake import IntakeError, notebook_lab, read_notebook
 from autograder.labs import Course, LabNotFound
 from autograder.results import SubmissionResult
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _course(ctx: click.Context) -> Course:
@@ -140,3 +140,7 @@ def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
     cases = [case for q in result.questions for case in q.checks]
     passed = sum(case.passed for case in cases)
     console.print(f"{passed} of {len(cases)} public checks pass; hidden checks run when your work is graded.")
+
+
+if __name__ == "__main__":
+    main()

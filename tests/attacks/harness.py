@@ -1,0 +1,50 @@
+"""Grade one submission through the CLI and report which files changed meanwhile (run inside overlay.sh)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WATCHED_SUFFIXES = (".py", ".zip", ".ipynb", ".json", ".pth")
+
+
+def watched_roots() -> list[Path]:
+    roots = {ROOT, Path(sys.prefix), Path(sys.base_prefix), Path(tempfile.gettempdir())}
+    return sorted(r.resolve() for r in roots)
+
+
+def snapshot() -> dict[str, str]:
+    digests: dict[str, str] = {}
+    for root in watched_roots():
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in ("__pycache__", ".git", ".pytest_cache", ".ruff_cache")]
+            for name in files:
+                if name.endswith(WATCHED_SUFFIXES):
+                    path = os.path.join(folder, name)
+                    try:
+                        digests[path] = hashlib.sha1(Path(path).read_bytes()).hexdigest()
+                    except OSError:
+                        digests[path] = "unreadable"
+    return digests
+
+
+def main() -> None:
+    lab, submission = sys.argv[1], sys.argv[2]
+    before = snapshot()
+    cli = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", lab, submission, "--json", "--timeout", "60"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    after = snapshot()
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p) and p != submission)
+    print(json.dumps({"stdout": cli.stdout, "stderr": cli.stderr, "returncode": cli.returncode, "changed": changed}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""lab01-tensors graded end to end: full marks, zero, exact partial credit, failures that stay contained."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from autograder.execute.sandbox import Limits
+from autograder.grade import grade_many
+from tests.conftest import failures, grade
+
+pytestmark = pytest.mark.slow
+
+
+def test_solution_scores_full_marks(lab01, make_submission):
+    result = grade(lab01, make_submission("solution", solved="all"))
+    assert (result.status, result.score, result.max_score) == ("graded", 14, 14)
+    assert all(c.passed for q in result.questions for c in q.checks)
+
+
+def test_untouched_student_notebook_scores_zero(course, lab01):
+    result = grade(lab01, course.student_dir(lab01.lab) / f"{lab01.lab}.ipynb")
+    assert (result.status, result.score) == ("graded", 0)
+    assert not any(c.passed for q in result.questions for c in q.checks)
+    assert "`scalar` is not set yet" in failures(result)["q1"][0]
+
+
+def test_partial_submission_scores_exactly_and_names_each_mistake(lab01, make_submission):
+    path = make_submission(
+        "partial",
+        solved=["q1", "q2", "q5"],
+        answers={
+            "q3": "matrix = np.arange(12).reshape(4, 3).T\ncube = np.stack([matrix, matrix * 10])",
+            "q4": "def describe(t):\n    return (len(t.shape), t.shape, t.dtype)",
+            "q6": "scaled = pixels / 255",
+            "q7": "color_batch = np.zeros((16, 3, 8, 8), dtype='float32')",
+        },
+    )
+    result = grade(lab01, path)
+    assert {q.name: q.score for q in result.questions} == {
+        "q1": 2, "q2": 2, "q3": 0.5, "q4": 0, "q5": 2, "q6": 0, "q7": 0,
+    }
+    assert result.score == 6.5
+    messages = failures(result)
+    assert "filled column by column" in messages["q3"][0]
+    assert "is a dtype object, but it should be a string" in messages["q4"][0]
+    assert messages["q4"][2].startswith("On unseen test array 1 of 6")
+    assert "`scaled` is float64" in messages["q6"][0]
+    assert "channels-first" in messages["q7"][0]
+
+
+def test_a_cell_that_raises_costs_only_its_own_question(lab01, make_submission):
+    path = make_submission("raises", solved="all", answers={"q4": "def describe(t):\n    return t.rank"})
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(6, nbformat.v4.new_code_cell("raise RuntimeError('my experiment went wrong')"))
+    nbformat.write(nb, path)
+    result = grade(lab01, path)
+    assert result.status == "graded" and result.score == 12
+    assert any(c.error == "RuntimeError: my experiment went wrong" for c in result.cells)
+    assert "AttributeError" in failures(result)["q4"][0]
+
+
+def test_infinite_loop_times_out_and_the_next_submission_is_graded(lab01, make_submission):
+    looping = make_submission("looping", solved=["q1", "q2"], answers={"q3": "while True:\n    pass"})
+    good = make_submission("good", solved="all")
+    limits = Limits(timeout=3, grace=2)
+    started = time.monotonic()
+    slow, fine = grade_many(lab01, [looping, good], limits)
+    assert slow.status == "timeout" and "stopped after 3 s" in slow.message
+    assert slow.score == 4, "questions answered before the loop are still graded"
+    assert time.monotonic() - started < 3 + 2 + 30
+    assert (fine.status, fine.score) == ("graded", 14)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "autograder.cli", *args], capture_output=True, text=True)
+
+
+def test_bad_files_are_recorded_as_errors_with_one_line_and_no_traceback(tmp_path, make_submission, lab01):
+    (tmp_path / "not_a_notebook.ipynb").write_text("print('this is a script')\n")
+    (tmp_path / "empty.ipynb").write_bytes(b"")
+    other = make_submission("other_lab", solved="all")
+    nb = nbformat.read(other, as_version=4)
+    nb.metadata["otter"]["assignment_name"] = "lab02-slicing-reshaping"
+    nbformat.write(nb, other)
+    good = make_submission("good", solved=["q1"])
+    proc = run_cli("grade", lab01.lab, str(tmp_path / "not_a_notebook.ipynb"), str(tmp_path / "empty.ipynb"),
+                   str(other), str(good), "--json")
+    assert proc.returncode == 0
+    assert "Traceback" not in proc.stdout + proc.stderr
+    results = {r["student"]: r for r in json.loads(proc.stdout)}
+    expected = {
+        "not_a_notebook": "not_a_notebook.ipynb: not a Jupyter notebook (NotJSONError)",
+        "empty": "empty.ipynb: the file is empty",
+        "other_lab": "other_lab.ipynb: this notebook belongs to lab02-slicing-reshaping, not lab01-tensors",
+    }
+    for student, message in expected.items():
+        assert (results[student]["status"], results[student]["message"], results[student]["score"]) == (
+            "error", message, 0)
+    assert (results["good"]["status"], results["good"]["score"]) == ("graded", 2)
+
+
+def test_json_output_has_per_question_and_per_check_results(make_submission, lab01):
+    proc = run_cli("grade", lab01.lab, str(make_submission("ana", solved=["q1", "q2"])), "--json")
+    (result,) = json.loads(proc.stdout)
+    assert {"submission", "student", "lab", "status", "score", "max_score", "questions"} <= result.keys()
+    q1 = result["questions"][0]
+    assert q1["name"] == "q1" and q1["score"] == q1["max_score"] == 2
+    assert {"name", "points", "passed", "hidden", "message"} <= q1["checks"][0].keys()
+
+
+def test_table_output_and_student_check_command(make_submission, lab01):
+    table = run_cli("grade", lab01.lab, str(make_submission("bea", solved=["q1"])))
+    assert table.returncode == 0 and "bea" in table.stdout and "graded" in table.stdout
+    check = run_cli("check", str(make_submission("cai", solved=["q1", "q5"], answers={"q6": "scaled = pixels / 255"})))
+    assert check.returncode == 0
+    assert "q1: passed" in check.stdout and "q6: failed" in check.stdout
+    assert "`scaled` is float64" in check.stdout
