@@ -96,16 +96,29 @@ def _table(results: list[SubmissionResult]) -> Table:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results instead of a table.")
 @click.option("--timeout", default=Limits.timeout, show_default=True, help="Seconds a notebook may run.")
 @click.option("--memory", default=Limits.memory_mb, show_default=True, help="Memory limit per notebook, MiB.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON here.")
 @click.pass_context
-def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], as_json: bool, timeout: float, memory: int) -> None:
+def grade(
+    ctx: click.Context,
+    lab: str,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    timeout: float,
+    memory: int,
+    output: Path | None,
+) -> None:
     """Grade student notebooks (or grader.export() zips) for LAB."""
     try:
         bundle = build_mod.bundle_for(_course(ctx), lab)
     except (LabNotFound, build_mod.BuildError) as exc:
         raise click.ClickException(str(exc)) from exc
     results = list(grade_many(bundle, _expand(paths), _limits(timeout, memory)))
+    document = json.dumps([r.to_dict() for r in results], indent=2)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(document + "\n")
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in results], indent=2))
+        click.echo(document)
     else:
         console.print(_table(results))
 

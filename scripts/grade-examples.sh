@@ -5,11 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 AG=.venv/bin/autograder
 $AG build
-mkdir -p out
 for lab_dir in examples/*/; do
   lab=$(basename "$lab_dir")
   [ -f "solutions/$lab.ipynb" ] || continue
-  $AG grade "$lab" "$lab_dir"
-  $AG grade "$lab" "$lab_dir" --json > "out/$lab-results.json"
-  echo "results: out/$lab-results.json"
+  $AG grade "$lab" "$lab_dir" --timeout 20 --output "out/$lab/results.json"
+  echo "per-check results and messages: out/$lab/results.json"
 done

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,11 +12,11 @@ from autograder.build import bundle_for
 from autograder.execute.sandbox import Limits
 from autograder.grade import grade_submission
 from autograder.labs import Course, LabBundle
+from autograder.notebooks import answer_cells, fill_answers
 from autograder.results import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST_LIMITS = Limits(timeout=30, grace=5)
-_CHECK_CALL = re.compile(r'grader\.check\("([^"]+)"\)')
 
 
 @pytest.fixture(scope="session")
@@ -28,20 +27,6 @@ def course() -> Course:
 @pytest.fixture(scope="session")
 def lab01(course: Course) -> LabBundle:
     return bundle_for(course, "lab01-tensors")
-
-
-def answer_cells(nb: nbformat.NotebookNode) -> dict[str, int]:
-    """Index of each question's answer cell: the code cell just before its ``grader.check`` cell."""
-    found: dict[str, int] = {}
-    last_code = None
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        match = _CHECK_CALL.search(cell.source)
-        if match and last_code is not None:
-            found[match.group(1)] = last_code
-        last_code = index
-    return found
 
 
 def solution_answers(course: Course, lab: str) -> dict[str, str]:
@@ -65,16 +50,16 @@ def make_submission(course: Course, tmp_path: Path) -> SubmissionMaker:
     code, and ``append`` adds code cells at the end.
     """
 
-    def make(name: str, lab: str = "lab01-tensors", solved: list[str] | str = (), answers: dict[str, str] | None = None,
-             append: list[str] = ()) -> Path:
-        nb = student_notebook(course, lab)
-        cells = answer_cells(nb)
+    def make(
+        name: str,
+        lab: str = "lab01-tensors",
+        solved: list[str] | str = (),
+        answers: dict[str, str] | None = None,
+        append: list[str] = (),
+    ) -> Path:
         solutions = solution_answers(course, lab)
         chosen = list(solutions) if solved == "all" else list(solved)
-        for q in chosen:
-            nb.cells[cells[q]].source = solutions[q]
-        for q, code in (answers or {}).items():
-            nb.cells[cells[q]].source = code
+        nb = fill_answers(student_notebook(course, lab), {q: solutions[q] for q in chosen} | (answers or {}))
         nb.cells += [nbformat.v4.new_code_cell(code) for code in append]
         path = tmp_path / f"{name}.ipynb"
         nbformat.write(nb, path)

@@ -25,7 +25,9 @@ pytestmark = [pytest.mark.attack, pytest.mark.slow]
 def graded_in_overlay(lab: str, submission: Path) -> dict:
     proc = subprocess.run(
         ["bash", str(ATTACKS / "overlay.sh"), sys.executable, str(ATTACKS / "harness.py"), lab, str(submission)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if proc.returncode == 77:
         pytest.skip("cannot make a throw-away mount namespace here (needs root)")
@@ -37,12 +39,11 @@ def graded_in_overlay(lab: str, submission: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def honest_score(course, lab01, tmp_path_factory) -> float:
-    from tests.conftest import answer_cells, solution_answers, student_notebook
+    from autograder.notebooks import fill_answers
+    from tests.conftest import solution_answers, student_notebook
 
-    nb = student_notebook(course, lab01.lab)
-    cells, solutions = answer_cells(nb), solution_answers(course, lab01.lab)
-    for q in HONEST:
-        nb.cells[cells[q]].source = solutions[q]
+    solutions = solution_answers(course, lab01.lab)
+    nb = fill_answers(student_notebook(course, lab01.lab), {q: solutions[q] for q in HONEST})
     path = tmp_path_factory.mktemp("honest") / "honest.ipynb"
     nbformat.write(nb, path)
     result = grade(lab01, path)

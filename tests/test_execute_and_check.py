@@ -80,7 +80,10 @@ def write_test(folder: Path, name: str, body: str) -> Path:
 
 
 def test_checks_probe_student_functions_on_inputs_chosen_after_the_run(tmp_path):
-    test = write_test(tmp_path, "q1", '''
+    test = write_test(
+        tmp_path,
+        "q1",
+        """
         name = "q1"
         points = 3
 
@@ -97,10 +100,12 @@ def test_checks_probe_student_functions_on_inputs_chosen_after_the_run(tmp_path)
         @test_case(points=1, hidden=True)
         def test_raises(double):
             double("boom")
-        ''')
+        """,
+    )
     with StudentProcess(LIMITS) as student:
-        execution = student.run(["def double(x):\n    if isinstance(x, str):\n        raise ValueError('no')\n"
-                                 "    return x * 2"], ["double"])
+        execution = student.run(
+            ["def double(x):\n    if isinstance(x, str):\n        raise ValueError('no')\n    return x * 2"], ["double"]
+        )
         result = run_checks([test], execution, student, timeout=30)
     outcome = {c.name: c for c in result.cases}
     assert outcome["test_public"].passed and outcome["test_chain"].passed
@@ -109,7 +114,10 @@ def test_checks_probe_student_functions_on_inputs_chosen_after_the_run(tmp_path)
 
 
 def test_hidden_failures_show_the_message_but_never_the_source(tmp_path):
-    test = write_test(tmp_path, "q1", '''
+    test = write_test(
+        tmp_path,
+        "q1",
+        """
         name = "q1"
         points = 2
 
@@ -121,7 +129,8 @@ def test_hidden_failures_show_the_message_but_never_the_source(tmp_path):
         @test_case(points=1, hidden=True)
         def test_silent(x):
             assert x == 424242
-        ''')
+        """,
+    )
     with StudentProcess(LIMITS) as student:
         execution = student.run(["x = 1"], ["x"])
         result = run_checks([test], execution, student, timeout=30)
@@ -131,7 +140,10 @@ def test_hidden_failures_show_the_message_but_never_the_source(tmp_path):
 
 
 def test_a_function_that_hangs_fails_its_check_only(tmp_path):
-    test = write_test(tmp_path, "q1", '''
+    test = write_test(
+        tmp_path,
+        "q1",
+        """
         name = "q1"
         points = 2
 
@@ -142,7 +154,8 @@ def test_a_function_that_hangs_fails_its_check_only(tmp_path):
         @test_case(points=1)
         def test_value(x):
             assert x == 1
-        ''')
+        """,
+    )
     with StudentProcess(sandbox.Limits(timeout=5, grace=2, call_timeout=1)) as student:
         execution = student.run(["def slow(v):\n    while True:\n        pass", "x = 1"], ["slow", "x"])
         result = run_checks([test], execution, student, timeout=30)

@@ -21,8 +21,10 @@ def notebook(path: Path, lab: str | None = "lab01-tensors", cells: tuple[str, ..
 
 
 def test_reads_code_cells_and_strips_otter_calls(tmp_path):
-    path = notebook(tmp_path / "ana.ipynb", cells=("import otter\ngrader = otter.Notebook('a.ipynb')", "x = 1",
-                                                     "if True:\n    grader.check('q1')"))
+    path = notebook(
+        tmp_path / "ana.ipynb",
+        cells=("import otter\ngrader = otter.Notebook('a.ipynb')", "x = 1", "if True:\n    grader.check('q1')"),
+    )
     sub = load_submission(path, "lab01-tensors")
     assert sub.student == "ana"
     assert sub.cells == ("pass\npass", "x = 1", "if True:\n    pass")
@@ -40,8 +42,13 @@ def test_reads_the_notebook_inside_an_export_zip(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"", "the file is empty"), (b"   \n", "the file is empty"), (b"print('hi')", "not a Jupyter notebook"),
-     (b'{"cells": 3}', "not a Jupyter notebook"), (b"\xff\xfe\x00", "not a Jupyter notebook")],
+    [
+        (b"", "the file is empty"),
+        (b"   \n", "the file is empty"),
+        (b"print('hi')", "not a Jupyter notebook"),
+        (b'{"cells": 3}', "not a Jupyter notebook"),
+        (b"\xff\xfe\x00", "not a Jupyter notebook"),
+    ],
 )
 def test_unreadable_files_give_one_line_reasons(tmp_path, content, reason):
     path = tmp_path / "bad.ipynb"

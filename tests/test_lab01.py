@@ -43,7 +43,13 @@ def test_partial_submission_scores_exactly_and_names_each_mistake(lab01, make_su
     )
     result = grade(lab01, path)
     assert {q.name: q.score for q in result.questions} == {
-        "q1": 2, "q2": 2, "q3": 0.5, "q4": 0, "q5": 2, "q6": 0, "q7": 0,
+        "q1": 2,
+        "q2": 2,
+        "q3": 0.5,
+        "q4": 0,
+        "q5": 2,
+        "q6": 0,
+        "q7": 0,
     }
     assert result.score == 6.5
     messages = failures(result)
@@ -89,8 +95,15 @@ def test_bad_files_are_recorded_as_errors_with_one_line_and_no_traceback(tmp_pat
     nb.metadata["otter"]["assignment_name"] = "lab02-slicing-reshaping"
     nbformat.write(nb, other)
     good = make_submission("good", solved=["q1"])
-    proc = run_cli("grade", lab01.lab, str(tmp_path / "not_a_notebook.ipynb"), str(tmp_path / "empty.ipynb"),
-                   str(other), str(good), "--json")
+    proc = run_cli(
+        "grade",
+        lab01.lab,
+        str(tmp_path / "not_a_notebook.ipynb"),
+        str(tmp_path / "empty.ipynb"),
+        str(other),
+        str(good),
+        "--json",
+    )
     assert proc.returncode == 0
     assert "Traceback" not in proc.stdout + proc.stderr
     results = {r["student"]: r for r in json.loads(proc.stdout)}
@@ -101,7 +114,10 @@ def test_bad_files_are_recorded_as_errors_with_one_line_and_no_traceback(tmp_pat
     }
     for student, message in expected.items():
         assert (results[student]["status"], results[student]["message"], results[student]["score"]) == (
-            "error", message, 0)
+            "error",
+            message,
+            0,
+        )
     assert (results["good"]["status"], results["good"]["score"]) == ("graded", 2)
 
 

@@ -18,8 +18,26 @@ def roundtrip(value):
 
 @pytest.mark.parametrize(
     "value",
-    [None, True, 7, -2**70, 2.5, float("inf"), 1 + 2j, "text", ..., (1, (2, 3)), [1, [2]], {"a": 1, 3: (4,)},
-     np.float32(1.5), np.int64(3), np.dtype("float32"), np.float64, float, {1, 2}],
+    [
+        None,
+        True,
+        7,
+        -(2**70),
+        2.5,
+        float("inf"),
+        1 + 2j,
+        "text",
+        ...,
+        (1, (2, 3)),
+        [1, [2]],
+        {"a": 1, 3: (4,)},
+        np.float32(1.5),
+        np.int64(3),
+        np.dtype("float32"),
+        np.float64,
+        float,
+        {1, 2},
+    ],
 )
 def test_plain_values_roundtrip(value):
     got = roundtrip(value)

@@ -39,7 +39,9 @@ def main() -> None:
     before = snapshot()
     cli = subprocess.run(
         [sys.executable, "-m", "autograder.cli", "grade", lab, submission, "--json", "--timeout", "60"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     after = snapshot()
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p) and p != submission)

@@ -1,5 +1,6 @@
 # Attack: make every comparison and every otter check pass from inside the notebook.
 import builtins
+
 import numpy as np
 import numpy.testing
 
@@ -21,15 +22,19 @@ except Exception as exc:
     print("otter patch failed:", exc)
 try:
     import autograder.feedback as fb
+
     fb.expect = lambda *a, **k: None
     import autograder.feedback.recognise as rec
+
     rec.expect = lambda *a, **k: None
     rec.explain = lambda *a, **k: None
 except Exception as exc:
     print("autograder patch failed:", exc)
 
+
 class AlwaysEqual(np.ndarray):
     def __eq__(self, other):
         return np.ones(np.shape(other), dtype=bool) if np.ndim(other) else True
+
 
 builtins.AssertionError = type("AssertionError", (Exception,), {})

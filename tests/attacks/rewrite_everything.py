@@ -10,6 +10,7 @@ while here != "/":
     here = os.path.dirname(here)
 try:
     import autograder
+
     roots.add(os.path.dirname(os.path.dirname(autograder.__file__)))
 except ImportError:
     pass

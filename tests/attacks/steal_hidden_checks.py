@@ -4,10 +4,18 @@ import os
 import sys
 
 found = []
-patterns = ["/work/**/tests/q*.py", "/work/**/dist/**/*.py", "/tmp/**/q*.py", "/root/**/tests/q*.py",
-            "/home/**/tests/q*.py", "/work/**/*-autograder.zip", os.path.join(sys.prefix, "..", "tests", "q*.py")]
+patterns = [
+    "/work/**/tests/q*.py",
+    "/work/**/dist/**/*.py",
+    "/tmp/**/q*.py",
+    "/root/**/tests/q*.py",
+    "/home/**/tests/q*.py",
+    "/work/**/*-autograder.zip",
+    os.path.join(sys.prefix, "..", "tests", "q*.py"),
+]
 try:
     import autograder
+
     project = os.path.dirname(os.path.dirname(autograder.__file__))
     patterns += [os.path.join(project, "dist", "**", "*.py"), os.path.join(project, "solutions", "*.ipynb")]
 except ImportError:

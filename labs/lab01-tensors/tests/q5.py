@@ -12,9 +12,9 @@ def test_q5_pixels_are_8_bit(pixels):
     from sklearn.datasets import load_digits
     from autograder.feedback import expect
     images = load_digits().images
-    want = np.round(images * 255 / 16).astype('uint8')
+    shape_and_dtype = np.zeros(images.shape, dtype='uint8')
     mistakes = {'`pixels` was cast to uint8 without rounding: `.astype` cuts the fraction off (2.9 becomes 2). Round with `np.round` first, then cast.': (images * 255 / 16).astype('uint8'), '`pixels` was only divided by 16, which leaves every pixel at 0 or 1. Multiply by 255 as well: `images * 255 / 16`.': np.round(images / 16).astype('uint8'), '`pixels` was computed in uint8 with `* 255 // 16`: uint8 arithmetic wraps around above 255 (200 * 2 gives 144), and `//` rounds down. Do the arithmetic on floats, round, and cast last.': images.astype('uint8') * 255 // 16, '`pixels` was cast to uint8 before the multiplication, and uint8 arithmetic wraps around above 255 (200 * 2 gives 144). Do the arithmetic on floats, round, and cast last.': np.round(images.astype('uint8') * 255 / 16).astype('uint8')}
-    expect('pixels', pixels, want, check_values=False, candidates=mistakes)
+    expect('pixels', pixels, shape_and_dtype, check_values=False, candidates=mistakes)
     low, high = (int(pixels.min()), int(pixels.max()))
     assert (low, high) == (0, 255), f'`pixels` runs from {low} to {high}, but it should span 0 to 255.'
 

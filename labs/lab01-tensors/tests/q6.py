@@ -12,9 +12,9 @@ def test_q6_scaled_is_float32_in_unit_range(scaled):
     from sklearn.datasets import load_digits
     from autograder.feedback import expect
     pixels = np.round(load_digits().images * 255 / 16).astype('uint8')
-    want = pixels.astype('float32') / 255
+    shape_and_dtype = np.zeros(pixels.shape, dtype='float32')
     mistakes = {"`scaled` is float64: NumPy divides a uint8 array into float64. Convert first, then divide: `pixels.astype('float32') / 255`.": pixels / 255, '`scaled` holds only 0s and 1s: `//` (floor division), or casting to an integer type after dividing, throws the fractions away. Use `/` on a float32 copy.': pixels // 255, '`scaled` still runs up to 255: you converted to float32 but did not divide by 255.': pixels.astype('float32'), '`scaled` is rounded back to whole numbers: divide a float32 copy with `/` and keep the fractions.': pixels.astype('float32') // 255}
-    expect('scaled', scaled, want, check_values=False, candidates=mistakes)
+    expect('scaled', scaled, shape_and_dtype, check_values=False, candidates=mistakes)
     low, high = (float(scaled.min()), float(scaled.max()))
     assert low >= 0.0 and high <= 1.0, f'`scaled` runs from {low:g} to {high:g}, but it should stay between 0 and 1.'
 
