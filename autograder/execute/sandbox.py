@@ -113,9 +113,9 @@ def bwrap_command(bwrap: str, scratch: Path, inner: list[str]) -> list[str]:
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     args += ["--uid", "65534", "--gid", "65534", "--hostname", "sandbox"]
     args += _system_args()
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for path in _mounted_paths():
         args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     args += ["--bind", str(scratch), SANDBOX_HOME, "--chdir", SANDBOX_HOME, "--clearenv"]
     for key, value in _environment().items():
         args += ["--setenv", key, value]
