@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,16 @@ def _questions_and_names(tests_dir: Path) -> tuple[tuple[Question, ...], tuple[s
     return tuple(questions), tuple(sorted(names))
 
 
+_KERAS_IMPORT = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
+
+
+def _preload(solution: Path) -> tuple[str, ...]:
+    """``keras`` when the lab's solution imports Keras or TensorFlow: the runner then seeds it."""
+    nb = nbformat.read(solution, as_version=4)
+    uses_keras = any(c.cell_type == "code" and _KERAS_IMPORT.search(c.source) for c in nb.cells)
+    return ("keras",) if uses_keras else ()
+
+
 def _replace_dir(src: Path, dst: Path) -> None:
     if dst.exists():
         shutil.rmtree(dst)
@@ -111,6 +122,7 @@ def build_lab(course: Course, lab: str, *, student_files: bool = True) -> LabBun
         names=names,
         tests_dir=dist / "tests",
         public_tests_dir=dist / "public_tests",
+        preload=_preload(dist / "solution.ipynb"),
     )
     bundle.write(dist / "manifest.json")
     return bundle

@@ -42,7 +42,7 @@ def grade_submission(
     except IntakeError as exc:
         return failed_result(bundle, str(path), student_name(path, bundle.lab), ERROR, str(exc))
     with StudentProcess(limits, require_sandbox=require_sandbox) as student:
-        execution = student.run(list(sub.cells), list(bundle.names))
+        execution = student.run(list(sub.cells), list(bundle.names), bundle.preload)
         if execution.status != "ok":
             status = TIMEOUT if execution.status == "timeout" else ERROR
             return replace(

@@ -67,6 +67,8 @@ class LabBundle:
     tests_dir: Path
     """All checks, hidden ones included. Never mounted into a student's sandbox."""
     public_tests_dir: Path
+    preload: tuple[str, ...] = ()
+    """Modules imported (and seeded) before the student's code runs, e.g. ``keras``."""
 
     @property
     def max_score(self) -> float:
@@ -92,4 +94,5 @@ class LabBundle:
             names=tuple(data["names"]),
             tests_dir=(path.parent / data["tests_dir"]).resolve(),
             public_tests_dir=(path.parent / data["public_tests_dir"]).resolve(),
+            preload=tuple(data.get("preload", ())),
         )

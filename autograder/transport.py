@@ -55,6 +55,28 @@ class FunctionRef:
     """The global name the function is bound to in the student's namespace."""
 
 
+@dataclass(frozen=True)
+class Record:
+    """A student's object reduced to its data attributes (a Keras History, a model's description, ...).
+
+    Checks read it like the original object (``history.history['loss']``); attributes that were
+    methods arrive as ``FunctionRef`` and are called through probes.
+    """
+
+    type_name: str
+    """What the object was, for messages (``keras.callbacks.History``)."""
+    attrs: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        attrs = object.__getattribute__(self, "attrs")
+        if name in attrs:
+            return attrs[name]
+        raise AttributeError(f"this {self.type_name} has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} record: {', '.join(sorted(self.attrs))}>"
+
+
 def _type_key(t: type) -> str:
     return f"{t.__module__}.{t.__qualname__}"
 
@@ -69,6 +91,13 @@ class _Encoder:
     def array(self, a: np.ndarray) -> int:
         self.arrays.append(a)
         return len(self.arrays) - 1
+
+    def encode_safely(self, value: Any) -> Any:
+        """Encode, turning any failure on a hostile or broken object into an Opaque stand-in."""
+        try:
+            return self.encode(value)
+        except Exception as exc:
+            return {"__opaque__": f"unexportable ({type(exc).__name__})"}
 
     def encode(self, value: Any, depth: int = 0) -> Any:
         self.items += 1
@@ -107,6 +136,9 @@ class _Encoder:
             return {"__set__": [self.encode(v, depth + 1) for v in value]}
         if isinstance(value, FunctionRef):
             return {"__function__": value.name}
+        if isinstance(value, Record):
+            attrs = [[str(k), self.encode(v, depth + 1)] for k, v in value.attrs.items()]
+            return {"__record__": value.type_name, "attrs": attrs}
         return {"__opaque__": _type_key(type(value))}
 
 
@@ -153,6 +185,9 @@ class _Decoder:
             return {self._hashable(self.decode(k, depth + 1)): self.decode(v, depth + 1) for k, v in payload}
         if tag == "__function__":
             return FunctionRef(str(payload))
+        if tag == "__record__":
+            attrs = {str(k): self.decode(v, depth + 1) for k, v in node.get("attrs", [])}
+            return Record(str(payload), attrs)
         if tag == "__opaque__":
             return Opaque(str(payload))
         raise TransportError(f"unknown tag {tag!r}")
@@ -186,7 +221,7 @@ def _safe_type(key: str) -> type:
 def dumps(header: dict[str, Any], values: dict[str, Any] | None = None) -> bytes:
     """Serialise a header and named values into one message body."""
     enc = _Encoder()
-    doc = {"header": header, "values": {k: enc.encode(v) for k, v in (values or {}).items()}}
+    doc = {"header": header, "values": {k: enc.encode_safely(v) for k, v in (values or {}).items()}}
     head = json.dumps(doc, allow_nan=False).encode()
     parts = [struct.pack("<QI", len(head), len(enc.arrays)), head]
     for arr in enc.arrays:

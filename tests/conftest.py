@@ -25,8 +25,21 @@ def course() -> Course:
 
 
 @pytest.fixture(scope="session")
-def lab01(course: Course) -> LabBundle:
-    return bundle_for(course, "lab01-tensors")
+def bundles(course: Course) -> Callable[[str], LabBundle]:
+    """``bundles(lab)``: the lab's grading bundle, built once per test session."""
+    cache: dict[str, LabBundle] = {}
+
+    def get(lab: str) -> LabBundle:
+        if lab not in cache:
+            cache[lab] = bundle_for(course, lab)
+        return cache[lab]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def lab01(bundles: Callable[[str], LabBundle]) -> LabBundle:
+    return bundles("lab01-tensors")
 
 
 def solution_answers(course: Course, lab: str) -> dict[str, str]:

@@ -162,3 +162,62 @@ def test_a_function_that_hangs_fails_its_check_only(tmp_path):
     outcome = {c.name: c for c in result.cases}
     assert outcome["test_value"].passed and not outcome["test_hangs"].passed
     assert "did not return within 1 s" in outcome["test_hangs"].message
+
+
+KERAS_CELL = """
+import keras
+from keras import layers
+from sklearn.datasets import load_digits
+
+digits = load_digits()
+X, y = digits.data.astype("float32") / 16, digits.target
+
+
+class Counter(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+
+
+counter = Counter()
+model = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(32, activation="relu"),
+                          layers.Dense(10, activation="softmax")])
+model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01), loss="sparse_categorical_crossentropy",
+              metrics=["accuracy"])
+history = model.fit(X[:1400], y[:1400], epochs=3, batch_size=128, validation_data=(X[1400:], y[1400:]),
+                    verbose=0, callbacks=[counter])
+"""
+
+
+@pytest.mark.slow
+def test_keras_models_histories_and_callbacks_arrive_as_records_and_predict_is_probed(tmp_path):
+    test = write_test(tmp_path, "q1", '''
+        name = "q1"
+        points = 2
+
+        @test_case(points=1)
+        def test_model(model, history, counter):
+            assert model.built and model.layers[-1].units == 10 and model.layers[-1].activation == "softmax"
+            assert model.optimizer.class_name == "RMSprop" and abs(model.optimizer.learning_rate - 0.01) < 1e-9
+            assert model.loss == "sparse_categorical_crossentropy" and "accuracy" in model.metrics
+            assert history.params["epochs"] == 3 and len(history.history["val_loss"]) == 3
+            assert counter.batches == 3 * 11
+
+        @test_case(points=1)
+        def test_predict(model):
+            import numpy as np
+            x = np.random.default_rng(5).random((7, 64)).astype("float32")
+            p = model.predict(x, verbose=0)
+            assert p.shape == (7, 10) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
+        ''')
+    accuracies = []
+    for _ in range(2):
+        with StudentProcess(sandbox.Limits(timeout=120)) as student:
+            execution = student.run([KERAS_CELL], ["model", "history", "counter"], ("keras",))
+            result = run_checks([test], execution, student, timeout=60)
+            accuracies.append(transport.loads(execution.raw_values)[1]["history"].history["val_accuracy"])
+        assert [c.passed for c in result.cases] == [True, True], [c.message for c in result.cases]
+    assert accuracies[0] == accuracies[1], "seeded training must repeat exactly"

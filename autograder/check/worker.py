@@ -66,7 +66,14 @@ class Checker:
                 self.outcomes[i, j] = CaseOutcome(tf.name, name, float(tc.points or 0), bool(tc.hidden))
 
     def _bind(self, name: str, value: Any) -> Any:
-        return FunctionProbe(value.name, self.ledger) if isinstance(value, transport.FunctionRef) else value
+        """Replace function references, however deeply nested in records, by probes."""
+        if isinstance(value, transport.FunctionRef):
+            return FunctionProbe(value.name, self.ledger)
+        if isinstance(value, transport.Record):
+            return transport.Record(value.type_name, {k: self._bind(k, v) for k, v in value.attrs.items()})
+        if isinstance(value, list):
+            return [self._bind(name, v) for v in value]
+        return value
 
     def run_pending(self) -> None:
         """Run every case still pending; cases that need unknown calls stay pending."""

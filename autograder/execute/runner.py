@@ -15,10 +15,10 @@ import os
 import signal
 import sys
 import traceback
-import types
 from typing import Any, BinaryIO
 
 from autograder import transport
+from autograder.execute import describe
 
 OUTPUT_LIMIT = 8_000
 """Characters of each cell's output that are sent back (for feedback)."""
@@ -111,27 +111,52 @@ def run_cells(shell: Any, cells: list[str], timeout: float) -> tuple[list[dict[s
     return records, timed_out
 
 
-def _is_student_function(value: Any) -> bool:
-    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.LambdaType))
+_HIDDEN_GLOBALS = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def _requested(namespace: dict[str, Any], names: list[str]) -> list[str]:
+    if "*" not in names:
+        return [n for n in names if n in namespace]
+    return [n for n in namespace if not n.startswith("_") and n not in _HIDDEN_GLOBALS]
 
 
 def harvest(namespace: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    """Pick the requested globals, replacing functions by references the checks can probe."""
+    """Pick the requested globals as data: functions become probe references, objects records."""
     values: dict[str, Any] = {}
-    for name in names:
-        if name not in namespace:
-            continue
-        value = namespace[name]
+    for name in _requested(namespace, names):
         try:
-            values[name] = transport.FunctionRef(name) if _is_student_function(value) else value
-            transport.dumps({}, {name: values[name]})
+            values[name] = describe.exportable(name, namespace[name])
         except Exception as exc:
             values[name] = transport.Opaque(f"unexportable ({type(exc).__name__})")
     return values
 
 
+def _resolve(namespace: dict[str, Any], dotted: str) -> Any:
+    head, *rest = dotted.split(".")
+    target = namespace.get(head)
+    for attr in rest:
+        target = getattr(target, attr, None)
+    return target
+
+
+def prepare(preload: list[str], seed: int = 0) -> None:
+    """Import what the lab preloads and seed every random generator, so training is repeatable."""
+    import random
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    if "keras" in preload:
+        import keras
+        import tensorflow as tf
+
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+
+
 def _call(namespace: dict[str, Any], func: str, args: Any, timeout: float) -> tuple[Any, str | None]:
-    target = namespace.get(func)
+    target = _resolve(namespace, func)
     if not callable(target):
         return None, f"`{func}` is no longer a function"
     _arm(timeout)
@@ -176,6 +201,7 @@ def main() -> int:
     inp, out = _private_channels()
     header, _ = transport.read_message(inp)
     sys.argv = ["notebook"]
+    prepare(list(header.get("preload", [])))
     shell = _make_shell()
     records, timed_out = run_cells(shell, list(header["cells"]), float(header["timeout"]))
     values = harvest(shell.user_ns, list(header["names"]))

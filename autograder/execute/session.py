@@ -93,9 +93,9 @@ class StudentProcess:
         assert self._channel, "use StudentProcess as a context manager"
         return self._channel
 
-    def run(self, cells: list[str], names: list[str]) -> Execution:
+    def run(self, cells: list[str], names: list[str], preload: tuple[str, ...] = ()) -> Execution:
         """Run the cells under the soft deadline and collect the named values."""
-        header = {"op": "run", "cells": cells, "names": names, "timeout": self.limits.timeout}
+        header = {"op": "run", "cells": cells, "names": names, "timeout": self.limits.timeout, "preload": preload}
         try:
             raw = self.channel.request(header, None, self.limits.timeout + self.limits.grace)
             reply, _ = transport.loads(raw)
