@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ class Channel:
         cwd: Path | None = None,
         env: dict[str, str] | None = None,
         stderr_path: Path | None = None,
-        preexec_fn: Callable[[], None] | None = None,
     ) -> None:
         with open(stderr_path or os.devnull, "wb") as stderr:
             self.proc = subprocess.Popen(
@@ -43,7 +41,6 @@ class Channel:
                 cwd=cwd,
                 env=env,
                 start_new_session=True,
-                preexec_fn=preexec_fn,
             )
 
     def send(self, header: dict[str, Any], values: dict[str, Any] | None = None) -> None:

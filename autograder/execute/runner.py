@@ -11,6 +11,7 @@ it only ever sends data through ``autograder.transport``.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
@@ -18,7 +19,7 @@ import traceback
 from typing import Any, BinaryIO
 
 from autograder import transport
-from autograder.execute import describe
+from autograder.execute import describe, sandbox
 
 OUTPUT_LIMIT = 8_000
 """Characters of each cell's output that are sent back (for feedback)."""
@@ -42,15 +43,38 @@ def _disarm() -> None:
 
 
 def _private_channels() -> tuple[BinaryIO, BinaryIO]:
-    """Move the protocol off fds 0/1 so that student prints cannot interleave with messages."""
+    """Move the protocol off fds 0-2: student prints go through Python (captured), raw fd writes nowhere."""
     inp = os.fdopen(os.dup(0), "rb", buffering=0)
     out = os.fdopen(os.dup(1), "wb")
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    log = os.open("output.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
     return inp, out
+
+
+class BoundedOutput(io.TextIOBase):
+    """A stdout/stderr stand-in that keeps the first ``limit`` characters and only counts the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self) -> str:
+        extra = f"\n... ({self.dropped} more characters of output not kept)" if self.dropped else ""
+        return "".join(self.parts) + extra
 
 
 def _make_shell() -> Any:
@@ -77,15 +101,18 @@ def _short(text: str, limit: int = OUTPUT_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)"
 
 
-def _run_cell(shell: Any, index: int, source: str) -> tuple[dict[str, Any], bool]:
+def _run_cell(shell: Any, index: int, source: str, output_limit: int) -> tuple[dict[str, Any], bool]:
     """Run one cell; returns its record and whether the deadline passed."""
-    from IPython.utils.capture import capture_output
-
-    with capture_output(display=True) as captured:
+    captured = BoundedOutput(output_limit)
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = captured
+    try:
         result = shell.run_cell(source, store_history=False, silent=False)
+    finally:
+        sys.stdout, sys.stderr = saved
     error = result.error_in_exec or result.error_before_exec
     timed_out = isinstance(error, DeadlineExceeded)
-    record: dict[str, Any] = {"index": index, "status": "ok", "output": _short(captured.stdout + captured.stderr)}
+    record: dict[str, Any] = {"index": index, "status": "ok", "output": _short(captured.text())}
     if timed_out:
         record.update(status="timeout", error="the cell was still running when the time limit was reached")
     elif error is not None:
@@ -93,14 +120,14 @@ def _run_cell(shell: Any, index: int, source: str) -> tuple[dict[str, Any], bool
     return record, timed_out
 
 
-def run_cells(shell: Any, cells: list[str], timeout: float) -> tuple[list[dict[str, Any]], bool]:
+def run_cells(shell: Any, cells: list[str], timeout: float, output_limit: int) -> tuple[list[dict[str, Any]], bool]:
     """Execute cells in order under one soft deadline; later cells still run after an error."""
     records: list[dict[str, Any]] = []
     timed_out = False
     _arm(timeout)
     try:
         for index, source in enumerate(cells):
-            record, timed_out = _run_cell(shell, index, source)
+            record, timed_out = _run_cell(shell, index, source, output_limit)
             records.append(record)
             if timed_out:
                 break
@@ -200,10 +227,12 @@ def serve_calls(inp: BinaryIO, out: BinaryIO, namespace: dict[str, Any]) -> None
 def main() -> int:
     inp, out = _private_channels()
     header, _ = transport.read_message(inp)
+    sandbox.apply_limits(header["rlimits"])
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     sys.argv = ["notebook"]
     prepare(list(header.get("preload", [])))
     shell = _make_shell()
-    records, timed_out = run_cells(shell, list(header["cells"]), float(header["timeout"]))
+    records, timed_out = run_cells(shell, list(header["cells"]), float(header["timeout"]), int(header["output_limit"]))
     values = harvest(shell.user_ns, list(header["names"]))
     transport.write_message(out, {"op": "ran", "cells": records, "timed_out": timed_out}, values)
     serve_calls(inp, out, shell.user_ns)

@@ -56,7 +56,11 @@ class Limits:
     cpu_seconds: int = 300
     """CPU-time limit; a safety net behind the wall-clock timeout."""
     file_size_mb: int = 64
-    """Largest file the student's process may write, which also caps its raw output log."""
+    """Largest file the student's process may write."""
+    max_processes: int = 256
+    """Processes and threads the sandbox may hold at once (TensorFlow alone starts dozens of threads)."""
+    output_kb: int = 256
+    """Printed output kept per cell; the rest is counted and dropped, so a print loop cannot fill memory."""
     grace: float = 10.0
     """Seconds after the soft timeout before the process is killed outright."""
 
@@ -129,13 +133,31 @@ def unsandboxed_environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-def apply_limits(limits: Limits) -> None:
-    """Set rlimits in the child before exec (used as ``preexec_fn``)."""
+def apply_limits(limits: dict[str, int]) -> None:
+    """Lower this process's rlimits (called by the runner itself, before any student code)."""
     mb = 1024 * 1024
-    for which, value in (
-        (resource.RLIMIT_AS, limits.memory_mb * mb),
-        (resource.RLIMIT_CPU, limits.cpu_seconds),
-        (resource.RLIMIT_FSIZE, limits.file_size_mb * mb),
-        (resource.RLIMIT_CORE, 0),
-    ):
+    wanted = {
+        resource.RLIMIT_AS: limits["memory_mb"] * mb,
+        resource.RLIMIT_CPU: limits["cpu_seconds"],
+        resource.RLIMIT_FSIZE: limits["file_size_mb"] * mb,
+        resource.RLIMIT_CORE: 0,
+    }
+    if limits.get("nproc"):
+        wanted[resource.RLIMIT_NPROC] = limits["nproc"]
+    for which, value in wanted.items():
+        _, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(which, (value, value))
+
+
+def nproc_budget(max_processes: int) -> int:
+    """RLIMIT_NPROC counts all of a user's processes, so allow what the user already runs plus the budget."""
+    uid = os.getuid()
+    mine = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                mine += entry.stat().st_uid == uid
+            except OSError:
+                continue
+    return mine + max_processes

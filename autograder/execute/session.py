@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 
 from autograder import transport
 from autograder.channel import Channel, ChannelClosed, ChannelTimeout
-from autograder.execute import sandbox
+from autograder.execute import cgroup, sandbox
 
 log = logging.getLogger(__name__)
 _warned_weak_isolation = threading.Event()
@@ -59,23 +60,33 @@ class StudentProcess:
         self._scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
         self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
         self._channel: Channel | None = None
+        self._group: cgroup.Group | None = None
 
     def __enter__(self) -> StudentProcess:
         command, env = self._command()
-        self._channel = Channel(
-            command,
-            cwd=self._scratch,
-            env=env,
-            stderr_path=self._stderr,
-            preexec_fn=lambda: sandbox.apply_limits(self.limits),
-        )
+        self._group = cgroup.create(self.limits.max_processes, self.limits.memory_mb) if os.geteuid() == 0 else None
+        if self._group:
+            command = self._group.wrap(command)
+        self._channel = Channel(command, cwd=self._scratch, env=env, stderr_path=self._stderr)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._channel:
             self._channel.close(goodbye={"op": "exit"})
+        if self._group:
+            self._group.remove()
         shutil.rmtree(self._scratch, ignore_errors=True)
         self._stderr.unlink(missing_ok=True)
+
+    def _rlimits(self) -> dict[str, int]:
+        limits = {
+            "memory_mb": self.limits.memory_mb,
+            "cpu_seconds": self.limits.cpu_seconds,
+            "file_size_mb": self.limits.file_size_mb,
+        }
+        if os.geteuid() != 0:
+            limits["nproc"] = sandbox.nproc_budget(self.limits.max_processes)
+        return limits
 
     def _command(self) -> tuple[list[str], dict[str, str] | None]:
         bwrap = sandbox.bwrap_path()
@@ -95,7 +106,15 @@ class StudentProcess:
 
     def run(self, cells: list[str], names: list[str], preload: tuple[str, ...] = ()) -> Execution:
         """Run the cells under the soft deadline and collect the named values."""
-        header = {"op": "run", "cells": cells, "names": names, "timeout": self.limits.timeout, "preload": preload}
+        header = {
+            "op": "run",
+            "cells": cells,
+            "names": names,
+            "timeout": self.limits.timeout,
+            "preload": preload,
+            "rlimits": self._rlimits(),
+            "output_limit": self.limits.output_kb * 1024,
+        }
         try:
             raw = self.channel.request(header, None, self.limits.timeout + self.limits.grace)
             reply, _ = transport.loads(raw)
