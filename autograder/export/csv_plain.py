@@ -1,0 +1,28 @@
+"""Our own plain CSV: one row per student with every field (UTF-8, no BOM, comma, RFC 4180 line endings)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from autograder.export.late import LatePolicy
+from autograder.export.rows import PLAIN_FIELDS, Rendered, Scored, Table, encode_rows, plain_record
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    return str(value)
+
+
+def render(
+    scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None, policy: LatePolicy | None
+) -> Rendered:
+    """Header ``PLAIN_FIELDS``; empty cells for unknown values; numbers with a '.' decimal point."""
+    rows = [list(PLAIN_FIELDS)]
+    for item in scored:
+        record = plain_record(item, assignment=assignment, max_score=max_score, policy=policy)
+        rows.append([_cell(record[name]) for name in PLAIN_FIELDS])
+    notices = ("--roster is not used for the csv format.",) if roster is not None else ()
+    return Rendered(encode_rows(rows), notices)

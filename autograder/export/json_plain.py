@@ -1,0 +1,29 @@
+"""Our own plain JSON: versioned, with the assignment, the late policy and every field of every row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from autograder.export.late import LatePolicy
+from autograder.export.rows import Rendered, Scored, Table, plain_record
+
+EXPORT_SCHEMA = 1
+
+
+def render(
+    scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None, policy: LatePolicy | None
+) -> Rendered:
+    """``{"schema", "assignment", "max_score", "late_policy", "rows": [...]}`` as UTF-8 JSON."""
+    records = [plain_record(item, assignment=assignment, max_score=max_score, policy=policy) for item in scored]
+    for record in records:
+        del record["assignment"], record["late_policy"], record["max_score"]
+    document = {
+        "schema": EXPORT_SCHEMA,
+        "assignment": assignment,
+        "max_score": max_score,
+        "late_policy": policy.text if policy else "none",
+        "rows": records,
+    }
+    notices = ("--roster is not used for the json format.",) if roster is not None else ()
+    return Rendered((json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), notices)

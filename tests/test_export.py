@@ -1,0 +1,436 @@
+"""Score export: every format parsed back with the reader its LMS would use, late policies, rosters round-tripped."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from autograder.export import FORMATS, Exported, ScoreRow, export, parse_late_policy
+from autograder.export.late import DAY, HOUR, LatePolicy
+from autograder.export.rows import points, score_rows, split_name
+
+DUE = datetime(2024, 3, 4, 23, 59, tzinfo=timezone(timedelta(hours=-5)))
+LMS_FORMATS = ("canvas", "moodle", "blackboard", "brightspace", "gradescope")
+TWO_DECIMALS = re.compile(r"\d+(\.\d{1,2})?")
+
+
+def row(student: str, score: float | None, *, late: float | None = None, status: str = "graded", **ids) -> ScoreRow:
+    """A ScoreRow with only what a test cares about; ``ids`` are name/email/sis_id/lms_id/username."""
+    fields = {"name": None, "email": None, "sis_id": None, "lms_id": None, "username": None} | ids
+    submitted = None if score is None else DUE + timedelta(seconds=late or -3600)
+    return ScoreRow(
+        student=student,
+        score=score,
+        max_score=10.0,
+        status="missing" if score is None else status,
+        submitted_at=submitted,
+        late_seconds=late,
+        **fields,
+    )
+
+
+ROWS = (
+    row("101", 8.5, name="Doe, Jane", email="jdoe@example.edu", sis_id="S001", lms_id="101", username="jdoe"),
+    row("102", 9.0, late=1.5 * DAY, name="Seán O'Brien", email="sob@example.edu", sis_id="S002", username="sobrien"),
+    row("103", None, name="Thi Nguyen", email="tn@example.edu", sis_id="S003", lms_id="103", username="tnguyen"),
+    row("104", 0.0, status="error", name="Ann Lee", email="alee@example.edu", username="alee"),
+    row("105", 7.333333, late=30.0, name="Bob Stone", email="bs@example.edu", sis_id="0042", username="bstone"),
+)
+POLICY = parse_late_policy("10%/day,max=50%")
+# After POLICY on a 10-point assignment: 102 is 2 started days late (-2), 105 is 30 s late (one day: -1).
+FINAL = {"101": "8.5", "102": "7", "103": "", "104": "0", "105": "6.33"}
+
+
+def run(fmt: str, rows=ROWS, roster: Path | None = None, assignment: str = "Lab 3", policy=POLICY) -> Exported:
+    return export(rows, fmt, assignment=assignment, max_score=10, roster_file=roster, policy=policy)
+
+
+def parse(data: bytes, encoding: str = "utf-8", delimiter: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(encoding), newline=""), delimiter=delimiter))
+
+
+# --- late policies ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "late", "expected"),
+    [
+        ("10%/day", None, (8.0, 0.0)),
+        ("10%/day", 0.0, (8.0, 0.0)),
+        ("10%/day", 1.0, (7.0, 1.0)),  # one second late: a started day counts as a whole day
+        ("10%/day", DAY, (7.0, 1.0)),
+        ("10%/day", DAY + 1, (6.0, 2.0)),
+        ("10%/day,max=50%", 10 * DAY, (3.0, 5.0)),  # capped at 50% of the maximum points
+        ("25%/day", 10 * DAY, (0.0, 8.0)),  # never below zero
+        ("zero-after=2d", 2 * DAY, (8.0, 0.0)),
+        ("zero-after=2d", 2 * DAY + 1, (0.0, 8.0)),
+        ("10%/day,zero-after=3d", 2.5 * DAY, (5.0, 3.0)),
+        ("10%/day,zero-after=3d", 3.5 * DAY, (0.0, 8.0)),
+        ("5%/hour", 90 * 60, (7.0, 1.0)),
+        ("zero-after=36h", 37 * HOUR, (0.0, 8.0)),
+        ("none", 30 * DAY, (8.0, 0.0)),
+    ],
+)
+def test_late_policy_apply(text: str, late: float | None, expected: tuple[float, float]) -> None:
+    final, penalty = parse_late_policy(text).apply(8.0, 10.0, late)
+    assert (round(final, 9), round(penalty, 9)) == expected
+
+
+def test_late_policy_parse_fields() -> None:
+    policy = parse_late_policy(" 10%/day, max=50% , zero-after=7d ")
+    assert policy == LatePolicy(10.0, DAY, 50.0, 7 * DAY, "10%/day, max=50% , zero-after=7d")
+    assert parse_late_policy("NONE").is_none
+    assert not policy.is_none
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty --late-penalty"),
+        ("10%", "cannot read '10%'"),
+        ("10%/week", "cannot read '10%/week'"),
+        ("max=50%", "max= needs a per-day or per-hour rate"),
+        ("10%/day,10%/day", "rate given twice"),
+        ("150%/day", "rate 150% is over 100%"),
+        ("zero-after=2", "cannot read 'zero-after=2'"),
+    ],
+)
+def test_late_policy_bad_text(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)) as caught:
+        parse_late_policy(text)
+    assert "expected e.g. '10%/day', '10%/day,max=50%', 'zero-after=2d'" in str(caught.value)
+
+
+def test_scores_round_half_up_to_two_decimals_and_never_negative() -> None:
+    assert [points(v) for v in (8.5, 10.0, 2.675, 8.125, 7.333333, 0.0, -0.0, -3.0, None)] == [
+        "8.5",
+        "10",
+        "2.68",
+        "8.13",
+        "7.33",
+        "0",
+        "0",
+        "0",
+        "",
+    ]
+    scored = score_rows([row("x", 1.0, late=9 * DAY)], 10.0, parse_late_policy("50%/day"))
+    assert (scored[0].final, scored[0].penalty, scored[0].late_days) == (0.0, 1.0, 9)
+
+
+def test_split_name() -> None:
+    assert split_name("Doe, Jane") == ("Jane", "Doe")
+    assert split_name("Jane van Doe") == ("Jane van", "Doe")
+    assert split_name("Cher") == ("", "Cher")
+    assert split_name(None) == ("", "")
+
+
+# --- every format -----------------------------------------------------------------------------------------------
+
+
+def test_unknown_format_and_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="unknown export format 'xlsx'; choose one of: canvas, moodle"):
+        run("xlsx")
+    with pytest.raises(ValueError, match="max_score must be positive"):
+        export(ROWS, "csv", assignment="Lab 3", max_score=0)
+
+
+@pytest.mark.parametrize("fmt", LMS_FORMATS)
+def test_lms_numbers_have_at_most_two_decimals(fmt: str) -> None:
+    out = run(fmt)
+    assert isinstance(out, bytes) and isinstance(out.notices, tuple)
+    text = out.decode("utf-16" if fmt == "blackboard" else "utf-8-sig")
+    numbers = re.findall(r"(?<![\w.#-])\d+\.\d+(?![\w.])", text)
+    assert numbers and all(TWO_DECIMALS.fullmatch(n) for n in numbers)
+    assert "7.333" not in text
+
+
+def test_canvas_without_roster_creates_assignment() -> None:
+    out = run("canvas")
+    assert not out.startswith(b"\xef\xbb\xbf")
+    table = parse(out)
+    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Lab 3"]
+    assert table[1] == ["    Points Possible", "", "", "", "", "10"]
+    assert [r[5] for r in table[2:]] == ["8.5", "7", "", "0", "6.33"]
+    assert table[2][:4] == ["Doe, Jane", "101", "S001", "jdoe"]
+    assert any("Canvas will create a NEW assignment 'Lab 3'" in n for n in out.notices)
+
+
+CANVAS_EXPORT = """\
+Student,ID,SIS User ID,SIS Login ID,Section,Notes,Lab 1: Arrays (48100),Lab 3: Tensors (48213),\
+Bonus for Lab 3 (48299),Current Points,Final Points,Current Score,Unposted Current Score,Final Score,\
+Unposted Final Score
+    Points Possible,,,,,,10.00,10.00,2.00,(read only),(read only),(read only),(read only),(read only),(read only)
+"Doe, Jane",101,S001,jdoe,CS101-01,,9.00,,,9.00,9.00,90.00,90.00,45.00,45.00
+"O'Brien, Seán",202,S002,sobrien,CS101-01,"says ""hi"", often",7.50,5.00,1.00,13.50,13.50,61.36,61.36,61.36,61.36
+"Nguyen, Thi",103,S003,tnguyen,"CS101-01 and CS101-02",,N/A,,,0.00,0.00,,,0.00,0.00
+"Lee, Ann",204,,alee@uni,CS101-02,,8.00,,,8.00,8.00,80.00,80.00,40.00,40.00
+"Stone, Bob",205,0042,bstone,CS101-02,,10.00,,,10.00,10.00,100.00,100.00,50.00,50.00
+"Student, Test",999,,3f9a2c,CS101-01,,,,,,,,,,
+"""
+
+
+def test_canvas_roster_round_trip(tmp_path: Path) -> None:
+    roster = tmp_path / "2024-03-05T1200_Grades-CS101.csv"
+    roster.write_bytes(b"\xef\xbb\xbf" + CANVAS_EXPORT.encode("utf-8"))
+    extra = row("777", 5.0, name="Zed Ghost", lms_id="777")
+    out = run("canvas", rows=(*ROWS, extra), roster=roster)
+    assert out.startswith(b"\xef\xbb\xbf"), "the BOM of Canvas's export is kept"
+    before, after = parse(roster.read_bytes(), "utf-8-sig"), parse(out, "utf-8-sig")
+    column = before[0].index("Lab 3: Tensors (48213)")
+    assert len(after) == len(before) and after[0] == before[0]
+    for old, new in zip(before, after, strict=True):
+        assert old[:column] + old[column + 1 :] == new[:column] + new[column + 1 :], "other columns untouched"
+    assert after[1][column] == "10.00", "Points Possible row kept"
+    assert [r[column] for r in after[2:]] == ["8.5", "7", "", "0", "6.33", ""]
+    # matched by: Canvas ID 101; SIS User ID S002; (103 missing: left blank); name 'Ann Lee'; SIS Login bstone
+    assert after[3][5] == 'says "hi", often' and after[3][0] == "O'Brien, Seán"
+    assert out.notices == ("Zed Ghost (777) is not in the Canvas roster: score not exported.",)
+
+
+def test_canvas_roster_warns_about_points_and_unassigned(tmp_path: Path) -> None:
+    roster = tmp_path / "grades.csv"
+    roster.write_text(
+        "Student,ID,SIS Login ID,Section,Lab 3 (48213)\n    Points Possible,,,,20.00\nMuted,,,,Manual Posting\n"
+        '"Doe, Jane",101,jdoe,A,N/A\n',
+        encoding="utf-8",
+    )
+    out = run("canvas", rows=ROWS[:1], roster=roster)
+    assert parse(out)[2] == ["Muted", "", "", "", "Manual Posting"], "the hidden-assignments row is kept"
+    assert parse(out)[3][4] == "8.5"
+    assert out.notices == (
+        "Canvas says 'Lab 3 (48213)' is worth '20.00' points, not 10: scores were not rescaled.",
+        "Doe, Jane (101): 'Lab 3 (48213)' is not assigned to them in Canvas; Canvas will ignore this score.",
+    )
+
+
+def test_roster_never_matches_by_name_against_a_different_id(tmp_path: Path) -> None:
+    roster = tmp_path / "grades.csv"
+    roster.write_text('Student,ID,SIS Login ID,Section,Lab 3 (48213)\n"Doe, Jane",101,jdoe,A,\n', encoding="utf-8")
+    other_jane = row("555", 4.0, name="Jane Doe", lms_id="555")
+    out = run("canvas", rows=[other_jane], roster=roster)
+    assert parse(out)[1][4] == ""
+    assert out.notices == ("Jane Doe (555) is not in the Canvas roster: score not exported.",)
+
+
+def test_canvas_semicolon_export_keeps_its_separator(tmp_path: Path) -> None:
+    roster = tmp_path / "grades.csv"
+    text = "Student;ID;SIS Login ID;Section;Lab 3 (48213);Lab 4 (48214)\n    Points Possible;;;;10,00;10,00\n"
+    roster.write_text(text + '"Doe, Jane";101;jdoe;A;;9,50\n', encoding="utf-8")
+    out = run("canvas", roster=roster)
+    assert out.decode() == text + "Doe, Jane;101;jdoe;A;8.5;9,50\n", "only needed quotes are written"
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("Lab 3", r"several columns for 'Lab 3': 'Lab 3a \(1\)', 'Lab 3b \(2\)'"),
+        ("Lab 9", r"no column for assignment 'Lab 9'; its assignment columns: 'Lab 3a \(1\)', 'Lab 3b \(2\)'"),
+    ],
+)
+def test_canvas_roster_column_must_be_unambiguous(tmp_path: Path, assignment: str, message: str) -> None:
+    roster = tmp_path / "grades.csv"
+    roster.write_text("Student,ID,SIS Login ID,Section,Lab 3a (1),Lab 3b (2)\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        run("canvas", roster=roster, assignment=assignment)
+    assert parse(run("canvas", roster=roster, assignment="lab 3B"))[0][5] == "Lab 3b (2)"
+
+
+def test_canvas_roster_must_be_a_canvas_export(tmp_path: Path) -> None:
+    roster = tmp_path / "other.csv"
+    roster.write_text("Name,Email,Score\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="Canvas's gradebook export"):
+        run("canvas", roster=roster)
+
+
+MOODLE_WORKSHEET = """\
+Identifier,"Full name","Email address",Status,Grade,"Maximum Grade","Grade can be changed",\
+"Last modified (submission)","Last modified (grade)","Feedback comments"
+"Participant 8812001","Jane Doe",jdoe@example.edu,"Submitted for grading",,10.00,Yes,\
+"Monday, 4 March 2024, 10:15 PM",-,
+"Participant 8812002","Seán O'Brien",sob@example.edu,"Submitted for grading - Graded",6.00,10.00,Yes,\
+"Tuesday, 5 March 2024, 11:00 AM","Wednesday, 6 March 2024, 9:00 AM","Good, but late"
+"Participant 8812003","Thi Nguyen",tn@example.edu,"No submission",,10.00,Yes,-,-,
+"Participant 8812004","Ann Lee",alee@example.edu,"Submitted for grading",,10.00,No,\
+"Monday, 4 March 2024, 9:00 PM",-,
+"""
+
+
+def test_moodle_worksheet_round_trip(tmp_path: Path) -> None:
+    roster = tmp_path / "Grades-CS101-Lab 3-123.csv"
+    roster.write_bytes(b"\xef\xbb\xbf" + MOODLE_WORKSHEET.encode("utf-8"))
+    rows = [replace(ROWS[0], lms_id="8812001"), *ROWS[1:]]
+    out = run("moodle", rows=rows, roster=roster)
+    assert out.startswith(b"\xef\xbb\xbf")
+    before, after = parse(roster.read_bytes(), "utf-8-sig"), parse(out, "utf-8-sig")
+    grade = before[0].index("Grade")
+    assert [r[grade] for r in after[1:]] == ["8.5", "7", "", "0"]
+    for old, new in zip(before, after, strict=True):
+        assert old[:grade] + old[grade + 1 :] == new[:grade] + new[grade + 1 :], "other columns untouched"
+    assert "Ann Lee (104): the grade is locked in Moodle; the import will skip it." in out.notices
+    assert "Bob Stone (105) is not in the Moodle worksheet: score not exported." in out.notices
+
+
+def test_moodle_roster_must_be_the_worksheet(tmp_path: Path) -> None:
+    roster = tmp_path / "grades.csv"
+    roster.write_text("Identifier,Full name,Grade\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"offline grading worksheet.*no 'Last modified \(grade\)' column"):
+        run("moodle", roster=roster)
+
+
+def test_moodle_scale_assignment_is_rejected(tmp_path: Path) -> None:
+    roster = tmp_path / "grades.csv"
+    roster.write_text("Identifier,Full name,Grade,Scale,Last modified (grade)\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="graded with a scale"):
+        run("moodle", roster=roster)
+
+
+def test_moodle_gradebook_csv() -> None:
+    out = run("moodle")
+    assert out.startswith(b"\xef\xbb\xbf")
+    table = parse(out, "utf-8-sig")
+    assert table[0] == ["Full name", "Email address", "ID number", "Username", "Assignment: Lab 3"]
+    assert {r[1]: r[4] for r in table[1:]} == {
+        "jdoe@example.edu": "8.5",
+        "sob@example.edu": "7",
+        "tn@example.edu": "-",
+        "alee@example.edu": "0",
+        "bs@example.edu": "6.33",
+    }
+    assert table[5][2] == "0042", "leading zeros kept"
+    assert out.notices[0] == (
+        "Moodle aborts the whole import on one blank or unknown identifier: map the user from email or username "
+        "(without ID number: Ann Lee (104))."
+    )
+    assert "Moodle clears any grade already entered for them" in out.notices[1]
+
+
+def test_blackboard_utf16_tab_all_quoted() -> None:
+    out = run("blackboard")
+    assert out.startswith(b"\xff\xfe")
+    text = out.decode("utf-16")
+    for line in text.splitlines():
+        assert all(f.startswith('"') and f.endswith('"') for f in line.split("\t")), line
+    table = parse(out, "utf-16", "\t")
+    assert table[0] == ["Last Name", "First Name", "Username", "Lab 3"]
+    assert table[1:] == [
+        ["Doe", "Jane", "jdoe", "8.5"],
+        ["O'Brien", "Seán", "sobrien", "7"],
+        ["Nguyen", "Thi", "tnguyen", ""],
+        ["Lee", "Ann", "alee", "0"],
+        ["Stone", "Bob", "bstone", "6.33"],
+    ]
+    assert any("NEW text column" in n for n in out.notices)
+
+
+def test_blackboard_roster_gives_the_column_id(tmp_path: Path) -> None:
+    header = [
+        "Last Name",
+        "First Name",
+        "Username",
+        "Student ID",
+        "Last Access",
+        "Availability",
+        "Lab 3 [Total Pts: 10 Score] |664617",
+        "Weighted Total [Total Pts: up to 0 Percentage] |664600",
+    ]
+    roster = tmp_path / "gc_CS101_fullgc_2024-03-05-12-00-00.xls"
+    roster.write_bytes(b"\xff\xfe" + ("\t".join(f'"{h}"' for h in header) + "\r\n").encode("utf-16-le"))
+    out = run("blackboard", roster=roster)
+    table = parse(out, "utf-16", "\t")
+    assert table[0][3] == "Lab 3 [Total Pts: 10 Score] |664617"
+    assert [r[2] for r in table[1:]] == ["jdoe", "sobrien", "alee", "bstone"], "no row clears a missing grade"
+    assert not any("NEW" in n for n in out.notices)
+
+
+def test_brightspace_ids_hash_prefixed_and_end_of_line() -> None:
+    out = run("brightspace")
+    table = parse(out)
+    grade = "Lab 3 Points Grade <Numeric MaxPoints:10>"
+    assert table[0] == ["OrgDefinedId", "Username", grade, "End-of-Line Indicator"]
+    assert table[1:] == [
+        ["#101", "#jdoe", "8.5", "#"],
+        ["#S002", "#sobrien", "7", "#"],
+        ["#103", "#tnguyen", "", "#"],
+        ["", "#alee", "0", "#"],
+        ["#0042", "#bstone", "6.33", "#"],
+    ]
+    assert "example.edu" not in out.decode() and "Doe" not in out.decode(), "D2L: no names or emails"
+    only_users = run("brightspace", rows=[row("u1", 4.0, username="u1")])
+    assert parse(only_users)[0][0] == "Username"
+
+
+def test_brightspace_roster_gives_the_item_header(tmp_path: Path) -> None:
+    roster = tmp_path / "export.csv"
+    roster.write_text(
+        "OrgDefinedId,Username,Last Name,First Name,Email,"
+        "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>,End-of-Line Indicator\n",
+        encoding="utf-8-sig",
+    )
+    table = parse(run("brightspace", roster=roster))
+    assert table[0][2] == "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>"
+    assert "#103" not in [r[0] for r in table], "no row clears a missing grade"
+
+
+def test_gradescope_export_shape() -> None:
+    out = run("gradescope")
+    table = parse(out)
+    assert table[0][:5] == ["First Name", "Last Name", "SID", "Email", "Sections"]
+    assert table[0][5:8] == ["Total Score", "Max Points", "Status"]
+    assert table[0][-3:] == ["Lateness (H:M:S)", "View Count", "Submission Count"]
+    by_email = {r[3]: r for r in table[1:]}
+    assert by_email["sob@example.edu"][5:8] == ["7", "10", "Graded"]
+    assert by_email["sob@example.edu"][9:11] == ["2024-03-06 11:59:00 -0500", "36:00:00"]
+    assert by_email["tn@example.edu"][5:8] == ["", "10", "Missing"]
+    assert any("cannot import scores" in n for n in out.notices)
+
+
+def test_plain_csv_has_every_field() -> None:
+    table = list(csv.DictReader(io.StringIO(run("csv").decode("utf-8"), newline="")))
+    by_student = {r["student"]: r for r in table}
+    late = by_student["102"]
+    assert [late[k] for k in ("score_before_penalty", "penalty", "score", "late_days")] == ["9.0", "2.0", "7.0", "2"]
+    assert late["late_seconds"] == "129600.0" and late["late_policy"] == "10%/day,max=50%"
+    assert late["submitted_at"] == "2024-03-06T11:59:00-05:00" and late["name"] == "Seán O'Brien"
+    assert by_student["103"]["status"] == "missing" and by_student["103"]["score"] == ""
+    assert by_student["104"]["status"] == "error" and by_student["104"]["score"] == "0.0"
+    assert by_student["105"]["score_before_penalty"] == "7.333333" and by_student["105"]["score"] == "6.33"
+
+
+def test_plain_json_has_every_field() -> None:
+    document = json.loads(run("json"))
+    assert (document["schema"], document["assignment"], document["max_score"]) == (1, "Lab 3", 10)
+    assert document["late_policy"] == "10%/day,max=50%"
+    rows = {r["student"]: r for r in document["rows"]}
+    assert rows["102"]["penalty"] == 2.0 and rows["102"]["score"] == 7.0
+    assert rows["103"]["score"] is None and rows["103"]["score_before_penalty"] is None
+    assert rows["101"]["late_days"] == 0 and rows["101"]["late_seconds"] == 0
+    assert {k for k in rows["101"]} >= {"email", "sis_id", "lms_id", "username", "status", "submitted_at"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_scores_match_the_rows(fmt: str) -> None:
+    """Whatever the layout, the scores read back are the penalised scores, and missing stays missing."""
+    out = run(fmt)
+    if fmt == "json":
+        got = {r["student"]: points(r["score"]) for r in json.loads(out)["rows"]}
+    elif fmt == "csv":
+        got = {
+            r["student"]: points(float(r["score"])) if r["score"] else ""
+            for r in csv.DictReader(io.StringIO(out.decode()))
+        }
+    else:
+        encoding, delimiter = ("utf-16", "\t") if fmt == "blackboard" else ("utf-8-sig", ",")
+        table = parse(out, encoding, delimiter)
+        column = {"canvas": 5, "moodle": 4, "blackboard": 3, "brightspace": 2, "gradescope": 5}[fmt]
+        start = 2 if fmt == "canvas" else 1
+        got = {r.student: cells[column] for r, cells in zip(ROWS, table[start:], strict=True)}
+        if fmt == "moodle":
+            got = {k: "" if v == "-" else v for k, v in got.items()}
+    assert got == FINAL
