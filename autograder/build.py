@@ -68,9 +68,19 @@ def _generate(course: Course, lab: str, out: Path) -> Path:
     return student
 
 
-def _questions_and_names(tests_dir: Path) -> tuple[tuple[Question, ...], tuple[str, ...]]:
+_CHECK_CALL = re.compile(r'grader\.check\("([^"]+)"\)')
+
+
+def _question_order(solution: Path) -> list[str]:
+    """Question names in the order the notebook asks them (so q10 comes after q9, not after q1)."""
+    nb = nbformat.read(solution, as_version=4)
+    return [m.group(1) for c in nb.cells if c.cell_type == "code" for m in _CHECK_CALL.finditer(c.source)]
+
+
+def _questions_and_names(tests_dir: Path, order: list[str]) -> tuple[tuple[Question, ...], tuple[str, ...]]:
     questions, names = [], set()
-    for path in sorted(tests_dir.glob("*.py")):
+    rank = {name: i for i, name in enumerate(order)}
+    for path in sorted(tests_dir.glob("*.py"), key=lambda p: (rank.get(p.stem, len(rank)), p.stem)):
         tf = ExceptionTestFile.from_file(str(path))
         questions.append(Question(tf.name, float(sum(tc.points or 0 for tc in tf.test_cases))))
         for tc in tf.test_cases:
@@ -114,7 +124,7 @@ def build_lab(course: Course, lab: str, *, student_files: bool = True) -> LabBun
             old.unlink()
         for zip_path in autograder_dir.glob("*-autograder_*.zip"):
             shutil.copy2(zip_path, dist / f"{lab}-autograder.zip")
-    questions, names = _questions_and_names(dist / "tests")
+    questions, names = _questions_and_names(dist / "tests", _question_order(dist / "solution.ipynb"))
     bundle = LabBundle(
         lab=lab,
         version=hashlib.sha256(master.read_bytes()).hexdigest()[:12],
@@ -143,7 +153,7 @@ def _tree_differences(fresh: Path, committed: Path) -> list[str]:
             walk(sub, f"{prefix}{name}/")
 
     walk(cmp, f"labs/{committed.name}/")
-    return [c for c in changed if "__pycache__" not in c]
+    return [c for c in changed if "__pycache__" not in c and ".OTTER_LOG" not in c]
 
 
 def check_lab(course: Course, lab: str) -> Staleness:

@@ -1,4 +1,8 @@
-"""A child process spoken to with transport messages over its stdin/stdout, with deadlines."""
+"""A peer spoken to with transport messages over a pair of byte streams, with deadlines.
+
+The peer is a child process (``Channel.spawn``) or a sandboxed child of a zygote, reached through pipes
+handed over when it was forked; either way the channel knows how to kill it and how to learn its fate.
+"""
 
 from __future__ import annotations
 
@@ -7,59 +11,80 @@ import os
 import signal
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from autograder import transport
 
 
 class ChannelTimeout(Exception):
-    """The child did not answer in time; it has been killed."""
+    """The peer did not answer in time; it has been killed."""
 
 
 class ChannelClosed(Exception):
-    """The child died or closed its end before answering."""
+    """The peer died or closed its end before answering."""
 
 
 class Channel:
-    """Owns one child process; ``request`` sends a message and waits for the raw reply."""
+    """Send a message, wait for the raw reply, kill the peer when it does not answer in time."""
 
     def __init__(
         self,
-        command: list[str],
+        writer: BinaryIO,
+        reader: BinaryIO,
         *,
-        cwd: Path | None = None,
-        env: dict[str, str] | None = None,
-        stderr_path: Path | None = None,
+        kill: Callable[[], None],
+        wait: Callable[[float], int | None],
+        alive: Callable[[], bool],
     ) -> None:
+        self.writer = writer
+        self.reader = reader
+        self._kill = kill
+        self._wait = wait
+        self.alive = alive
+
+    @classmethod
+    def spawn(
+        cls, command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+        stderr_path: Path | None = None,
+    ) -> Channel:
+        """Start ``command`` in its own session, speaking on its stdin/stdout."""
         with open(stderr_path or os.devnull, "wb") as stderr:
-            self.proc = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=stderr,
-                cwd=cwd,
-                env=env,
-                start_new_session=True,
-            )
+            proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd,
+                                    env=env, start_new_session=True)
+        assert proc.stdin and proc.stdout
+
+        def kill() -> None:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+        def wait(timeout: float) -> int | None:
+            try:
+                return proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return None
+
+        return cls(proc.stdin, proc.stdout, kill=kill, wait=wait, alive=lambda: proc.poll() is None)
 
     def send(self, header: dict[str, Any], values: dict[str, Any] | None = None) -> None:
         self.send_raw(transport.dumps(header, values))
 
     def send_raw(self, body: bytes) -> None:
-        assert self.proc.stdin
         try:
-            transport.write_raw(self.proc.stdin, body)
-        except OSError as exc:
+            transport.write_raw(self.writer, body)
+        except (OSError, ValueError) as exc:
             raise ChannelClosed(str(exc)) from exc
 
     def receive(self, timeout: float) -> bytes:
-        """The next raw message body; kills the child and raises ChannelTimeout after ``timeout`` s."""
+        """The next raw message body; kills the peer and raises ChannelTimeout after ``timeout`` s."""
         reply: list[bytes | BaseException] = []
 
         def read() -> None:
             try:
-                reply.append(transport.read_raw(self.proc.stdout))
+                reply.append(transport.read_raw(self.reader))
             except BaseException as exc:
                 reply.append(exc)
 
@@ -70,7 +95,7 @@ class Channel:
             self.kill()
             reader.join(5)
             raise ChannelTimeout(f"no answer within {timeout:g} s")
-        if isinstance(reply[0], (EOFError, transport.TransportError, OSError)):
+        if isinstance(reply[0], (EOFError, transport.TransportError, OSError, ValueError)):
             raise ChannelClosed(str(reply[0])) from reply[0]
         if isinstance(reply[0], BaseException):
             raise reply[0]
@@ -81,27 +106,23 @@ class Channel:
         return self.receive(timeout)
 
     def returncode(self, wait: float = 5.0) -> int | None:
-        try:
-            return self.proc.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
+        """The peer's exit code once it has ended (killed after ``wait`` s otherwise)."""
+        code = self._wait(wait)
+        if code is None:
             self.kill()
-            return self.proc.returncode
+            code = self._wait(5.0)
+        return code
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
+        self._kill()
 
     def close(self, goodbye: dict[str, Any] | None = None) -> None:
         """Say goodbye if still alive, give it a moment to exit, then make sure it is gone."""
-        if goodbye is not None and self.proc.poll() is None:
-            try:
+        if goodbye is not None and self.alive():
+            with contextlib.suppress(ChannelClosed):
                 self.send(goodbye)
-                self.proc.wait(timeout=2)
-            except (ChannelClosed, subprocess.TimeoutExpired):
-                pass
+                self._wait(2.0)
         self.kill()
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream:
+        for stream in (self.writer, self.reader):
+            with contextlib.suppress(OSError):
                 stream.close()

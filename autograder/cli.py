@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from collections.abc import Callable
+from datetime import timezone
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from autograder import build as build_mod
+from autograder.batch import BatchOptions, grade_batch
 from autograder.execute.sandbox import Limits
 from autograder.grade import grade_many
 from autograder.intake import IntakeError, notebook_lab, read_notebook
-from autograder.labs import Course, LabNotFound
+from autograder.intake.lms import discover
+from autograder.intake.roster import RosterError, RosterReport, load_roster, reconcile
+from autograder.labs import Course, LabBundle, LabNotFound
+from autograder.progress import BatchProgress
+from autograder.record.gradebook import Gradebook
+from autograder.record.summary import summarise
 from autograder.results import SubmissionResult
 
 console = Console(soft_wrap=True)
@@ -65,62 +76,115 @@ def build(ctx: click.Context, labs: tuple[str, ...], check_only: bool) -> None:
         sys.exit(1)
 
 
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; folders become their visible files, sorted."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-        else:
-            found.append(path)
-    return found
+def _limit_options(func: Callable[..., None]) -> Callable[..., None]:
+    """Every sandbox limit as a flag, defaults from ``Limits``."""
+    options = [
+        ("--timeout", "timeout", float, "Wall-clock seconds a notebook may run."),
+        ("--memory", "memory_mb", int, "Memory per notebook, MiB."),
+        ("--cpu", "cpu_seconds", int, "CPU seconds per notebook."),
+        ("--max-processes", "max_processes", int, "Processes and threads per notebook."),
+        ("--file-size", "file_size_mb", int, "Largest file a notebook may write, MiB."),
+        ("--output-size", "output_kb", int, "Printed output kept per cell, KiB."),
+    ]
+    for flag, field, kind, text in reversed(options):
+        func = click.option(flag, field, type=kind, default=getattr(Limits, field), show_default=True, help=text)(func)
+    return func
 
 
-def _limits(timeout: float, memory: int) -> Limits:
-    return Limits(timeout=timeout, memory_mb=memory)
+def _limits_from(kwargs: dict[str, object]) -> Limits:
+    fields = ("timeout", "memory_mb", "cpu_seconds", "max_processes", "file_size_mb", "output_kb")
+    return Limits(**{f: kwargs.pop(f) for f in fields})
 
 
-def _table(results: list[SubmissionResult]) -> Table:
-    table = Table(title=f"{results[0].lab}: {len(results)} submissions" if results else "no submissions")
+def _table(results: list[SubmissionResult], title: str) -> Table:
+    table = Table(title=title)
     for column in ("student", "score", "max", "status", "message"):
         table.add_column(column, justify="right" if column in ("score", "max") else "left")
     for r in results:
         colour = {"graded": "green", "timeout": "yellow"}.get(r.status, "red")
-        table.add_row(r.student, f"{r.score:g}", f"{r.max_score:g}", f"[{colour}]{r.status}[/{colour}]", r.message)
+        table.add_row(escape(r.student), f"{r.score:g}", f"{r.max_score:g}", f"[{colour}]{r.status}[/{colour}]",
+                      escape(r.message))
     return table
+
+
+def _bundle(ctx: click.Context, lab: str) -> LabBundle:
+    try:
+        return build_mod.bundle_for(_course(ctx), lab)
+    except (LabNotFound, build_mod.BuildError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _gradebook_path(ctx: click.Context, given: Path | None) -> Path:
+    return given or _course(ctx).root / "gradebook.sqlite"
+
+
+def _print_roster(report: RosterReport) -> None:
+    for student in report.missing:
+        err_console.print(f"[yellow]no submission[/yellow] {student.name or student.key}")
+    for cand in report.unknown:
+        err_console.print(f"[yellow]not on the roster[/yellow] {cand.student} ({cand.path.name})")
 
 
 @main.command()
 @click.argument("lab")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results instead of a table.")
-@click.option("--timeout", default=Limits.timeout, show_default=True, help="Seconds a notebook may run.")
-@click.option("--memory", default=Limits.memory_mb, show_default=True, help="Memory limit per notebook, MiB.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON here.")
+@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@click.option("--regrade", is_flag=True, help="Grade again what the gradebook already has (history is kept).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Class list CSV.")
+@click.option("--due", type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]), help="Due date (UTC).")
+@_limit_options
 @click.pass_context
-def grade(
-    ctx: click.Context,
-    lab: str,
-    paths: tuple[Path, ...],
-    as_json: bool,
-    timeout: float,
-    memory: int,
-    output: Path | None,
-) -> None:
-    """Grade student notebooks (or grader.export() zips) for LAB."""
+def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) -> None:
+    """Grade a class's submissions for LAB: notebooks, export zips, folders and LMS downloads."""
+    limits = _limits_from(kwargs)
+    bundle = _bundle(ctx, lab)
+    book_path = _gradebook_path(ctx, kwargs["gradebook"])
+    due = kwargs["due"].replace(tzinfo=timezone.utc) if kwargs["due"] else None
     try:
-        bundle = build_mod.bundle_for(_course(ctx), lab)
-    except (LabNotFound, build_mod.BuildError) as exc:
+        candidates = discover(list(paths), book_path.parent / "submissions" / lab, lab)
+        roster = load_roster(kwargs["roster"]) if kwargs["roster"] else None
+    except (IntakeError, RosterError) as exc:
         raise click.ClickException(str(exc)) from exc
-    results = list(grade_many(bundle, _expand(paths), _limits(timeout, memory)))
+    options = BatchOptions(jobs=kwargs["jobs"], regrade=kwargs["regrade"], limits=limits, due=due)
+    with Gradebook(book_path) as book, BatchProgress(err_console, len(candidates)) as progress:
+        done = grade_batch(bundle, book, candidates, options, on_result=progress.advance)
+        chosen = {str(c.path) for c in candidates}
+        results = [s.result for s in book.results(lab) if s.result and s.info.path in chosen]
+    progress.summary(done, len(candidates) - done)
     document = json.dumps([r.to_dict() for r in results], indent=2)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(document + "\n")
-    if as_json:
+    if kwargs["output"]:
+        kwargs["output"].parent.mkdir(parents=True, exist_ok=True)
+        kwargs["output"].write_text(document + "\n")
+    if kwargs["as_json"]:
         click.echo(document)
     else:
-        console.print(_table(results))
+        console.print(_table(results, f"{lab}: {len(results)} submissions"))
+    if roster:
+        _print_roster(reconcile(roster, candidates))
+
+
+@main.command()
+@click.argument("lab")
+@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Class list CSV.")
+@click.pass_context
+def status(ctx: click.Context, lab: str, gradebook: Path | None, roster: Path | None) -> None:
+    """Summarise the gradebook for LAB: graded, errors, time-outs, not yet graded, missing, late."""
+    book_path = _gradebook_path(ctx, gradebook)
+    if not book_path.is_file():
+        raise click.ClickException(f"no gradebook at {book_path}: grade something first")
+    with Gradebook(book_path) as book:
+        stored = book.results(lab)
+    summary = summarise(stored, load_roster(roster) if roster else None)
+    table = Table(title=f"{lab}: {book_path.name}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for what, count in summary.items():
+        table.add_row(what, str(count))
+    console.print(table)
 
 
 def _print_questions(result: SubmissionResult) -> None:
@@ -129,7 +193,7 @@ def _print_questions(result: SubmissionResult) -> None:
         mark = "[red]failed[/red]" if failed or not q.checks else "[green]passed[/green]"
         console.print(f"{q.name}: {mark}")
         for case in failed:
-            console.print(f"    {case.message}")
+            console.print(f"    {escape(case.message)}")
 
 
 @main.command()
@@ -140,15 +204,14 @@ def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
     """Run the public checks on your notebook and say what to fix."""
     try:
         lab = notebook_lab(read_notebook(notebook)) or notebook.stem
-        bundle = build_mod.bundle_for(_course(ctx), lab)
-    except (IntakeError, LabNotFound, build_mod.BuildError) as exc:
+    except IntakeError as exc:
         raise click.ClickException(str(exc)) from exc
-    (result,) = grade_many(bundle, [notebook], _limits(timeout, Limits.memory_mb), public_only=True)
+    (result,) = grade_many(_bundle(ctx, lab), [notebook], Limits(timeout=timeout), public_only=True)
     if result.message:
-        err_console.print(f"[yellow]{result.message}[/yellow]")
+        err_console.print(f"[yellow]{escape(result.message)}[/yellow]")
     for cell in result.cells:
         if cell.status == "error":
-            console.print(f"code cell {cell.index + 1} raised {cell.error}")
+            console.print(f"code cell {cell.index + 1} raised {escape(cell.error)}")
     _print_questions(result)
     cases = [case for q in result.questions for case in q.checks]
     passed = sum(case.passed for case in cases)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from autograder import transport
 from autograder.channel import Channel, ChannelClosed, ChannelTimeout
-from autograder.execute.session import Execution, StudentProcess
+from autograder.execute.session import Execution, StudentSession
 
 MAX_ROUNDS = 6
 """Probe rounds before giving up on calls a check keeps asking for (one per sequential call)."""
@@ -57,30 +57,62 @@ def _cases(header: dict) -> CheckRun:
     return CheckRun(cases, dict(header["all_or_nothing"]))
 
 
-def run_checks(tests: list[Path], execution: Execution, student: StudentProcess, timeout: float) -> CheckRun:
-    """Run every test case against the execution's values; probe the student's functions as needed."""
-    channel = Channel([sys.executable, "-m", "autograder.check.worker"])
-    try:
-        channel.send({"op": "check", "tests": [str(p) for p in tests]})
-        channel.send_raw(execution.raw_values)
-        header, arguments = _parse(channel.receive(timeout))
-        for _ in range(MAX_ROUNDS):
-            if not header["calls"]:
-                break
-            reply = student.call(header["calls"], arguments)
-            if reply is None:
-                reason = "your function did not return in time, or its process stopped"
-                header, arguments = _parse(channel.request({"op": "give_up", "reason": reason}, None, timeout))
-                break
-            answer, results = transport.loads(reply)
-            header, arguments = _parse(channel.request({"op": "answers", "errors": answer["errors"]}, results, timeout))
-        if header["calls"]:
-            reason = "the check needed more calls of your function than allowed"
+class CheckWorker:
+    """A reusable check process; one per grading thread. It restarts itself after a failure."""
+
+    def __init__(self) -> None:
+        self._channel: Channel | None = None
+
+    def _ensure(self) -> Channel:
+        if self._channel is None or not self._channel.alive():
+            self._channel = Channel.spawn([sys.executable, "-m", "autograder.check.worker"])
+        return self._channel
+
+    def close(self) -> None:
+        if self._channel:
+            self._channel.close()
+            self._channel = None
+
+    def run(self, tests: list[Path], execution: Execution, student: StudentSession, timeout: float) -> CheckRun:
+        """Run every test case against the execution's values; probe the student's functions as needed."""
+        channel = self._ensure()
+        try:
+            channel.send({"op": "check", "tests": [str(p) for p in tests]})
+            channel.send_raw(execution.raw_values)
+            header = _rounds(channel, student, timeout)
+            channel.send({"op": "done"})
+            return _cases(header)
+        except ChannelTimeout as exc:
+            self.close()
+            raise CheckError(f"the checks did not finish in time ({exc})") from exc
+        except (ChannelClosed, transport.TransportError, KeyError) as exc:
+            self.close()
+            raise CheckError(f"the check process failed ({exc})") from exc
+
+
+def _rounds(channel: Channel, student: StudentSession, timeout: float) -> dict:
+    """Relay calls between the checks and the student's process until the checks need no more."""
+    header, arguments = _parse(channel.receive(timeout))
+    for _ in range(MAX_ROUNDS):
+        if not header["calls"]:
+            return header
+        reply = student.call(header["calls"], arguments)
+        if reply is None:
+            reason = "your function did not return in time, or its process stopped"
             header, _ = _parse(channel.request({"op": "give_up", "reason": reason}, None, timeout))
-        return _cases(header)
-    except ChannelTimeout as exc:
-        raise CheckError(f"the checks did not finish in time ({exc})") from exc
-    except (ChannelClosed, transport.TransportError, KeyError) as exc:
-        raise CheckError(f"the check process failed ({exc})") from exc
+            return header
+        answer, results = transport.loads(reply)
+        header, arguments = _parse(channel.request({"op": "answers", "errors": answer["errors"]}, results, timeout))
+    if header["calls"]:
+        reason = "the check needed more calls of your function than allowed"
+        header, _ = _parse(channel.request({"op": "give_up", "reason": reason}, None, timeout))
+    return header
+
+
+def run_checks(tests: list[Path], execution: Execution, student: StudentSession, timeout: float) -> CheckRun:
+    """Run the checks in a fresh check process (see ``CheckWorker`` to reuse one)."""
+    worker = CheckWorker()
+    try:
+        return worker.run(tests, execution, student, timeout)
     finally:
-        channel.close()
+        worker.close()

@@ -7,7 +7,9 @@ grader over stdin/stdout with transport messages:
 - ``check`` naming the test files, followed by the student process's own message with its values: run
   every test case; reply ``checked`` with the results and the calls to the student's functions that the
   checks still need;
-- ``answers`` (results attached): rerun the cases that were waiting for them; reply ``checked`` again.
+- ``answers`` (results attached): rerun the cases that were waiting for them; reply ``checked`` again;
+- ``done``: forget this submission and wait for the next ``check``. The process is reused across
+  submissions (it never holds student code, only data), which saves its start-up for each one.
 """
 
 from __future__ import annotations
@@ -108,10 +110,8 @@ class Checker:
         transport.write_message(out, header, arguments)
 
 
-def main() -> int:
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr
-    header, _ = transport.read_message(inp)
+def _serve_one(inp: Any, out: Any, header: dict[str, Any]) -> bool:
+    """Check one submission through all its probe rounds; False when the grader has gone."""
     _, values = transport.read_message(inp)
     checker = Checker([Path(p) for p in header["tests"]], values)
     checker.run_pending()
@@ -120,16 +120,30 @@ def main() -> int:
         try:
             header, values = transport.read_message(inp)
         except EOFError:
-            return 0
-        if header.get("op") == "answers":
+            return False
+        op = header.get("op")
+        if op == "answers":
             checker.ledger.results.update(values)
             checker.ledger.errors.update(header.get("errors", {}))
             checker.run_pending()
-        elif header.get("op") == "give_up":
+        elif op == "give_up":
             checker.give_up_pending(str(header.get("reason", "the check could not call your function")))
         else:
-            return 0
+            return op == "done"
         checker.reply(out)
+
+
+def main() -> int:
+    """Serve submissions one after another; the process is reused, the checker state is not."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr
+    while True:
+        try:
+            header, _ = transport.read_message(inp)
+        except EOFError:
+            return 0
+        if header.get("op") != "check" or not _serve_one(inp, out, header):
+            return 0
 
 
 if __name__ == "__main__":

@@ -51,32 +51,18 @@ class Execution:
     """The harvested values as a transport message body, forwarded to the checks undecoded."""
 
 
-class StudentProcess:
-    """A sandboxed runner holding one submission's namespace; use as a context manager."""
+class StudentSession:
+    """One submission's sandboxed runner holding its namespace: run the cells, then answer probe calls."""
 
-    def __init__(self, limits: sandbox.Limits, *, require_sandbox: bool = False) -> None:
+    def __init__(self, channel: Channel, limits: sandbox.Limits) -> None:
+        self.channel = channel
         self.limits = limits
-        self.require_sandbox = require_sandbox
-        self._scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
-        self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
-        self._channel: Channel | None = None
-        self._group: cgroup.Group | None = None
 
-    def __enter__(self) -> StudentProcess:
-        command, env = self._command()
-        self._group = cgroup.create(self.limits.max_processes, self.limits.memory_mb) if os.geteuid() == 0 else None
-        if self._group:
-            command = self._group.wrap(command)
-        self._channel = Channel(command, cwd=self._scratch, env=env, stderr_path=self._stderr)
+    def __enter__(self) -> StudentSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._channel:
-            self._channel.close(goodbye={"op": "exit"})
-        if self._group:
-            self._group.remove()
-        shutil.rmtree(self._scratch, ignore_errors=True)
-        self._stderr.unlink(missing_ok=True)
+        self.channel.close(goodbye={"op": "exit"})
 
     def _rlimits(self) -> dict[str, int]:
         limits = {
@@ -87,22 +73,6 @@ class StudentProcess:
         if os.geteuid() != 0:
             limits["nproc"] = sandbox.nproc_budget(self.limits.max_processes)
         return limits
-
-    def _command(self) -> tuple[list[str], dict[str, str] | None]:
-        bwrap = sandbox.bwrap_path()
-        if bwrap:
-            return sandbox.bwrap_command(bwrap, self._scratch, [sys.executable, *_RUNNER]), {}
-        if self.require_sandbox:
-            raise RuntimeError("bubblewrap (bwrap) is required but not installed")
-        if not _warned_weak_isolation.is_set():
-            _warned_weak_isolation.set()
-            log.warning("bwrap not found: student code runs with resource limits only, isolation is weaker")
-        return [sys.executable, *_RUNNER], sandbox.unsandboxed_environment(self._scratch)
-
-    @property
-    def channel(self) -> Channel:
-        assert self._channel, "use StudentProcess as a context manager"
-        return self._channel
 
     def run(self, cells: list[str], names: list[str], preload: tuple[str, ...] = ()) -> Execution:
         """Run the cells under the soft deadline and collect the named values."""
@@ -123,7 +93,7 @@ class StudentProcess:
             message = f"the notebook did not finish within the time limit of {self.limits.timeout:g} s"
             return Execution(status="timeout", timed_out=True, message=message)
         except ChannelClosed:
-            return Execution(status="crashed", message=self._death_message())
+            return Execution(status="crashed", message=self.death_message())
         except (transport.TransportError, KeyError, TypeError, ValueError) as exc:
             return Execution(status="crashed", message=f"the notebook's process sent an unreadable reply ({exc})")
         return Execution(status="ok", cells=cells_run, timed_out=bool(reply.get("timed_out")), raw_values=raw)
@@ -137,14 +107,53 @@ class StudentProcess:
         except (ChannelClosed, ChannelTimeout):
             return None
 
-    def _death_message(self) -> str:
+    def stderr_tail(self) -> str:
+        return ""
+
+    def death_message(self) -> str:
         code = self.channel.returncode()
         signum = -code if code is not None and code < 0 else (code - 128 if code and code > 128 else 0)
         if signum in {s.value for s in signal.Signals}:
             name = signal.Signals(signum).name
             return f"the notebook's process was killed by {name} (a crash, or a resource limit was reached)"
-        detail = _last_line(self._stderr)
+        detail = self.stderr_tail()
         return f"the notebook's process exited early with code {code}" + (f": {detail}" if detail else "")
+
+
+class StudentProcess(StudentSession):
+    """A cold-started sandbox: one new bwrap (or, without bwrap, a limited process) per submission."""
+
+    def __init__(self, limits: sandbox.Limits, *, require_sandbox: bool = False) -> None:
+        self._scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
+        self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
+        self._group: cgroup.Group | None = None
+        command, env = self._command(require_sandbox)
+        if os.geteuid() == 0:
+            self._group = cgroup.create(limits.max_processes, limits.memory_mb)
+        if self._group:
+            command = self._group.wrap(command)
+        super().__init__(Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr), limits)
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)
+        if self._group:
+            self._group.remove()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        self._stderr.unlink(missing_ok=True)
+
+    def _command(self, require_sandbox: bool) -> tuple[list[str], dict[str, str] | None]:
+        bwrap = sandbox.bwrap_path()
+        if bwrap:
+            return sandbox.bwrap_command(bwrap, self._scratch, [sys.executable, *_RUNNER]), {}
+        if require_sandbox:
+            raise RuntimeError("bubblewrap (bwrap) is required but not installed")
+        if not _warned_weak_isolation.is_set():
+            _warned_weak_isolation.set()
+            log.warning("bwrap not found: student code runs with resource limits only, isolation is weaker")
+        return [sys.executable, *_RUNNER], sandbox.unsandboxed_environment(self._scratch)
+
+    def stderr_tail(self) -> str:
+        return _last_line(self._stderr)
 
 
 def _cell_fields(cell: Any) -> dict[str, Any]:

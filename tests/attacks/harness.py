@@ -1,4 +1,9 @@
-"""Grade one submission through the CLI and report which files changed meanwhile (run inside overlay.sh)."""
+"""Grade one submission through the CLI and report which files changed meanwhile (run inside overlay.sh).
+
+Every watched file that existed before must be unchanged afterwards, and no new file may appear in the
+project or the Python installations. New files in the temporary directory are not counted, since other
+programs on the machine create their own there while the test runs.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +24,22 @@ def watched_roots() -> list[Path]:
     return sorted(r.resolve() for r in roots)
 
 
+SKIPPED_DIRS = ("__pycache__", ".git", ".pytest_cache", ".ruff_cache")
+EPHEMERAL = ("autograder-", "pytest-of-")
+"""Temporary trees of graders and test runs (this one's or a concurrent one's), created and removed by design."""
+
+
+def _keep(folder: str, name: str) -> bool:
+    if name in SKIPPED_DIRS:
+        return False
+    return not (folder == tempfile.gettempdir() and name.startswith(EPHEMERAL))
+
+
 def snapshot() -> dict[str, str]:
     digests: dict[str, str] = {}
     for root in watched_roots():
         for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if d not in ("__pycache__", ".git", ".pytest_cache", ".ruff_cache")]
+            dirs[:] = [d for d in dirs if _keep(folder, d)]
             for name in files:
                 if name.endswith(WATCHED_SUFFIXES):
                     path = os.path.join(folder, name)
@@ -44,7 +60,10 @@ def main() -> None:
         cwd=ROOT,
     )
     after = snapshot()
-    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p) and p != submission)
+    tmp = tempfile.gettempdir() + os.sep
+    rewritten = {p for p in before if before[p] != after.get(p)}
+    created = {p for p in after.keys() - before.keys() if not p.startswith(tmp)}
+    changed = sorted((rewritten | created) - {submission})
     print(json.dumps({"stdout": cli.stdout, "stderr": cli.stderr, "returncode": cli.returncode, "changed": changed}))
 
 

@@ -1,0 +1,152 @@
+"""The grader's side of a zygote: one warm, pre-imported sandbox per grading thread.
+
+``Zygote.session()`` hands the zygote a fresh pair of pipes and gets back a ``StudentSession`` whose
+sandboxed child is forked from the pre-imported process and then enters namespaces of its own (see
+``zygote.py``). When forking is not possible here (no bwrap, or no nested user namespaces), the caller
+falls back to cold ``StudentProcess`` sandboxes, which isolate just as well and only start slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from autograder.channel import Channel
+from autograder.execute import cgroup, sandbox
+from autograder.execute.session import StudentProcess, StudentSession
+
+log = logging.getLogger(__name__)
+
+ALWAYS_PRELOAD = ("sklearn.datasets", "matplotlib.pyplot")
+"""Imported by every zygote: every lab's notebooks use them."""
+
+
+class ZygoteError(Exception):
+    """The zygote could not be started or stopped answering; it is restarted for the next submission."""
+
+
+class Zygote:
+    """A long-lived sandbox that forks one fresh sandbox per submission."""
+
+    def __init__(self, limits: sandbox.Limits, preload: tuple[str, ...]) -> None:
+        bwrap = sandbox.bwrap_path()
+        if bwrap is None:
+            raise ZygoteError("bubblewrap is not installed")
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._scratch = Path(tempfile.mkdtemp(prefix="autograder-zygote-"))
+        self._control, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        config = {"preload": [*ALWAYS_PRELOAD, *preload], "scratch_mb": max(64, limits.file_size_mb * 2),
+                  "control_fd": child_end.fileno()}
+        inner = [sys.executable, "-s", "-P", "-m", "autograder.execute.zygote", json.dumps(config)]
+        command = sandbox.bwrap_command(bwrap, self._scratch, inner)
+        self._group = cgroup.create(limits.max_processes + 64, limits.memory_mb * 2) if os.geteuid() == 0 else None
+        if self._group:
+            command = self._group.wrap(command)
+        with open(self._scratch.parent / f"{self._scratch.name}.log", "wb") as log_file:
+            self._proc = subprocess.Popen(command, pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
+        child_end.close()
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def session(self) -> StudentSession:
+        """A fresh sandboxed child, ready for a ``run`` message."""
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            socket.send_fds(self._control, [b'{"op": "fork"}'], [to_child_r, from_child_w])
+            reply = self._control.recv(4096)
+        except OSError as exc:
+            raise ZygoteError(f"the zygote stopped ({exc})") from exc
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        if not reply or json.loads(reply).get("op") != "forked":
+            os.close(to_child_w)
+            os.close(from_child_r)
+            raise ZygoteError("the zygote did not fork")
+        exit_code: list[int] = []
+
+        def wait(timeout: float) -> int | None:
+            if not exit_code:
+                self._control.settimeout(timeout)
+                try:
+                    message = self._control.recv(4096)
+                except (TimeoutError, OSError):
+                    return None
+                finally:
+                    self._control.settimeout(None)
+                exit_code.append(int(json.loads(message)["code"]) if message else -9)
+            return exit_code[0]
+
+        def kill() -> None:
+            if not exit_code:
+                with contextlib.suppress(OSError):
+                    self._control.send(b'{"op": "kill"}')
+                if wait(10.0) is None:
+                    self.close()
+
+        channel = Channel(os.fdopen(to_child_w, "wb"), os.fdopen(from_child_r, "rb", buffering=0),
+                          kill=kill, wait=wait, alive=lambda: not exit_code)
+        return StudentSession(channel, self.limits)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._control.close()
+        if self._proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, 9)
+            self._proc.wait()
+        if self._group:
+            self._group.remove()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        (self._scratch.parent / f"{self._scratch.name}.log").unlink(missing_ok=True)
+
+
+class SandboxFactory:
+    """Gives each submission a sandbox: warm from a per-thread zygote when possible, cold otherwise."""
+
+    def __init__(self, limits: sandbox.Limits, preload: tuple[str, ...], *, warm: bool = True) -> None:
+        self.limits = limits
+        self.preload = preload
+        self.warm = warm and sandbox.bwrap_path() is not None
+        self._local = threading.local()
+        self._all: list[Zygote] = []
+        self._lock = threading.Lock()
+
+    def _zygote(self) -> Zygote:
+        zygote: Zygote | None = getattr(self._local, "zygote", None)
+        if zygote is None or not zygote.alive():
+            if zygote is not None:
+                zygote.close()
+            zygote = Zygote(self.limits, self.preload)
+            self._local.zygote = zygote
+            with self._lock:
+                self._all.append(zygote)
+        return zygote
+
+    def session(self) -> StudentSession:
+        if self.warm:
+            try:
+                return self._zygote().session()
+            except ZygoteError as exc:
+                log.warning("warm sandbox unavailable (%s); starting a cold one", exc)
+                self._local.zygote = None
+        return StudentProcess(self.limits)
+
+    def close(self) -> None:
+        with self._lock:
+            for zygote in self._all:
+                zygote.close()
+            self._all.clear()

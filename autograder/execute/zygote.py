@@ -1,0 +1,161 @@
+"""Inside the sandbox: a pre-imported process that forks one fresh sandbox per submission.
+
+Importing NumPy, IPython, scikit-learn and TensorFlow costs seconds; a zygote pays it once per grading
+thread. It never runs student code. For each submission it receives a private channel (two file
+descriptors passed over its control socket) and forks; the child enters new user, mount, PID, IPC,
+network and UTS namespaces, mounts an empty private ``/tmp`` and ``/sandbox``, drops every
+capability and only then runs the student's cells with ``runner.serve``. Nothing of an earlier
+submission is visible to a later one: its files lived on a tmpfs that vanished with its mount
+namespace, and its processes died with its PID namespace. The zygote is not dumpable, so a child
+cannot ptrace it even though both run as the same uid.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from typing import Any
+
+from autograder.execute import runner
+
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+
+
+class NamespaceError(Exception):
+    """A namespace or mount step failed; the child reports it and exits."""
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        raise NamespaceError(f"{what}: {os.strerror(ctypes.get_errno())}")
+
+
+def _mount_tmpfs(target: str, size_mb: int) -> None:
+    options = f"size={size_mb}m,mode=0755".encode()
+    _check(_libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options), f"mount {target}")
+
+
+def _drop_capabilities() -> None:
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    _check(_libc.capset(ctypes.byref(Header(0x20080522, 0)), (Data * 2)()), "capset")
+
+
+def enter_namespaces(scratch_mb: int) -> None:
+    """New user/mount/PID/IPC/net/UTS namespaces with private empty /tmp and /sandbox (before forking init)."""
+    uid, gid = os.getuid(), os.getgid()
+    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS),
+           "unshare")
+    with open("/proc/self/setgroups", "w") as f:
+        f.write("deny")
+    with open("/proc/self/uid_map", "w") as f:
+        f.write(f"{uid} {uid} 1\n")
+    with open("/proc/self/gid_map", "w") as f:
+        f.write(f"{gid} {gid} 1\n")
+    _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
+    _mount_tmpfs("/tmp", scratch_mb)
+    _mount_tmpfs("/sandbox", scratch_mb)
+    os.chdir("/sandbox")
+
+
+def _become_init_and_run(channel_in: int, channel_out: int) -> None:
+    """In the new PID namespace: no capabilities, die with the reaper, then the cells.
+
+    The zygote's /proc entries stay listed (a new procfs cannot be mounted over bwrap's), but the
+    zygote is not dumpable and this process has no capability in its user namespace, so it can
+    neither read them nor ptrace it; signals cannot cross out of the new PID namespace.
+    """
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _drop_capabilities()
+    _libc.prctl(PR_SET_DUMPABLE, 1)
+    os.dup2(channel_in, 0)
+    os.dup2(channel_out, 1)
+    os.closerange(3, 1 << 16)
+    runner.main()
+
+
+def _child(control: socket.socket, channel_in: int, channel_out: int, scratch_mb: int) -> None:
+    """The forked child: enter namespaces, fork init, reap it, exit with its status."""
+    try:
+        control.close()
+        enter_namespaces(scratch_mb)
+        init = os.fork()
+        if init == 0:
+            _become_init_and_run(channel_in, channel_out)
+            os._exit(0)
+        os.close(channel_in)
+        os.close(channel_out)
+        _, status = os.waitpid(init, 0)
+        os._exit(os.waitstatus_to_exitcode(status) % 256 if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+    except BaseException as exc:
+        os.write(2, f"sandbox child failed: {exc}\n".encode())
+        os._exit(70)
+
+
+def _wait_for(child: int, control: socket.socket) -> int:
+    """Wait for the child, killing it if the grader asks; returns its exit code."""
+    while True:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        ready, _, _ = select.select([control], [], [], 0.02)
+        if ready:
+            request = control.recv(4096)
+            if not request or json.loads(request).get("op") == "kill":
+                os.kill(child, signal.SIGKILL)
+
+
+def serve(control: socket.socket, scratch_mb: int) -> None:
+    """Fork one child per ``fork`` request (with its channel fds attached); report each exit."""
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 4096, 2)
+        if not message:
+            return
+        request: dict[str, Any] = json.loads(message)
+        if request.get("op") != "fork" or len(fds) != 2:
+            return
+        child = os.fork()
+        if child == 0:
+            _child(control, fds[0], fds[1], scratch_mb)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(json.dumps({"op": "forked", "pid": child}).encode())
+        code = _wait_for(child, control)
+        control.sendall(json.dumps({"op": "exited", "code": code}).encode())
+
+
+def preload(modules: list[str]) -> None:
+    """Import what every submission will need, without running anything that starts threads."""
+    import IPython.core.interactiveshell  # noqa: F401
+    import numpy  # noqa: F401
+
+    import autograder.execute.describe  # noqa: F401
+
+    for name in modules:
+        __import__(name)
+
+
+def main() -> int:
+    _libc.prctl(PR_SET_DUMPABLE, 0)
+    config = json.loads(sys.argv[1])
+    preload(list(config.get("preload", [])))
+    control = socket.socket(fileno=int(config["control_fd"]))
+    serve(control, int(config.get("scratch_mb", 256)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

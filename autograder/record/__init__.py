@@ -1,0 +1,1 @@
+"""Record stage: the gradebook, and summaries read from it."""

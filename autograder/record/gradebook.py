@@ -1,0 +1,277 @@
+"""The SQLite gradebook: every submission, every grading run and every check result, crash-safe.
+
+A run is written in one transaction once it is complete, so a grader killed at any moment leaves
+either the whole run or nothing; the next invocation grades exactly the submissions that have no
+current run. A partial unique index makes "one current run per submission" a database fact, and
+``--regrade`` keeps history by retiring the old current run instead of deleting it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from autograder.results import QuestionResult, SubmissionResult
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY,
+        lab TEXT NOT NULL,
+        student TEXT NOT NULL,
+        display_name TEXT,
+        path TEXT NOT NULL,
+        original_name TEXT,
+        sha256 TEXT NOT NULL,
+        source TEXT NOT NULL,
+        submitted_at TEXT,
+        late INTEGER,
+        late_seconds REAL,
+        attempt TEXT NOT NULL DEFAULT '',
+        superseded INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT NOT NULL,
+        UNIQUE (lab, student, sha256)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        submission_id INTEGER NOT NULL REFERENCES submissions(id),
+        lab_version TEXT NOT NULL,
+        grader_version TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('graded', 'error', 'timeout')),
+        score REAL NOT NULL,
+        max_score REAL NOT NULL,
+        message TEXT NOT NULL,
+        limits TEXT NOT NULL,
+        cells TEXT NOT NULL,
+        current INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE UNIQUE INDEX one_current_run ON runs (submission_id) WHERE current = 1;
+    CREATE TABLE checks (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        question TEXT NOT NULL,
+        name TEXT NOT NULL,
+        points REAL NOT NULL,
+        max_points REAL NOT NULL,
+        passed INTEGER NOT NULL,
+        hidden INTEGER NOT NULL,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX checks_by_run ON checks (run_id);
+    """,
+)
+"""Schema migrations, applied in order; ``PRAGMA user_version`` records how many have run."""
+
+
+class GradebookError(Exception):
+    """The gradebook file cannot be opened or is from a newer version of the grader."""
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    """What is known about a submission before grading it."""
+
+    lab: str
+    student: str
+    path: str
+    sha256: str
+    source: str = "file"
+    display_name: str | None = None
+    original_name: str | None = None
+    submitted_at: datetime | None = None
+    late: bool | None = None
+    late_seconds: float | None = None
+    attempt: str = ""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """How a submission was graded: versions, timing and the sandbox limits in force."""
+
+    lab_version: str
+    grader_version: str
+    started_at: datetime
+    finished_at: datetime
+    limits: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A submission with its current run, as read back from the gradebook."""
+
+    submission_id: int
+    info: SubmissionInfo
+    superseded: bool
+    result: SubmissionResult | None
+    """None when the submission has not been graded yet."""
+    graded_at: datetime | None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Gradebook:
+    """Context manager over one SQLite gradebook file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> Gradebook:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise GradebookError(f"{self.path}: not a usable gradebook ({exc})") from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._db:
+            self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        assert self._db is not None, "use Gradebook as a context manager"
+        return self._db
+
+    def _migrate(self) -> None:
+        (version,) = self.db.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise GradebookError(f"{self.path} was written by a newer grader (schema {version})")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self.db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    def add_submission(self, info: SubmissionInfo) -> int:
+        """The id of this exact file for this student, inserting it the first time it is seen."""
+        row = self.db.execute(
+            "SELECT id FROM submissions WHERE lab = ? AND student = ? AND sha256 = ?",
+            (info.lab, info.student, info.sha256),
+        ).fetchone()
+        if row:
+            return int(row["id"])
+        cursor = self.db.execute(
+            "INSERT INTO submissions (lab, student, display_name, path, original_name, sha256, source, submitted_at,"
+            " late, late_seconds, attempt, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (info.lab, info.student, info.display_name, info.path, info.original_name, info.sha256, info.source,
+             _iso(info.submitted_at), info.late, info.late_seconds, info.attempt, _now()),
+        )
+        return int(cursor.lastrowid)
+
+    def set_superseded(self, lab: str, superseded_ids: set[int]) -> None:
+        """Mark which submissions of the lab are older attempts (they stay recorded, they do not count)."""
+        with self._transaction():
+            self.db.execute("UPDATE submissions SET superseded = 0 WHERE lab = ?", (lab,))
+            self.db.executemany("UPDATE submissions SET superseded = 1 WHERE id = ?", [(i,) for i in superseded_ids])
+
+    def needs_grading(self, submission_id: int) -> bool:
+        row = self.db.execute("SELECT 1 FROM runs WHERE submission_id = ? AND current = 1", (submission_id,))
+        return row.fetchone() is None
+
+    def record_run(self, submission_id: int, result: SubmissionResult, run: RunInfo) -> int:
+        """Store a finished run and its checks atomically; an earlier current run is kept as history."""
+        with self._transaction():
+            self.db.execute("UPDATE runs SET current = 0 WHERE submission_id = ? AND current = 1", (submission_id,))
+            cursor = self.db.execute(
+                "INSERT INTO runs (submission_id, lab_version, grader_version, started_at, finished_at, status, score,"
+                " max_score, message, limits, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (submission_id, run.lab_version, run.grader_version, _iso(run.started_at), _iso(run.finished_at),
+                 result.status, result.score, result.max_score, result.message, json.dumps(run.limits),
+                 json.dumps([asdict(c) for c in result.cells])),
+            )
+            run_id = int(cursor.lastrowid)
+            self.db.executemany(
+                "INSERT INTO checks (run_id, question, name, points, max_points, passed, hidden, message)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, q.name, c.name, c.points if c.passed else 0.0, c.points, c.passed, c.hidden, c.message)
+                 for q in result.questions for c in q.checks],
+            )
+        return run_id
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    def results(self, lab: str, *, include_superseded: bool = False) -> list[StoredResult]:
+        """Every submission of the lab with its current run, ordered by student then attempt."""
+        rows = self.db.execute(
+            "SELECT s.*, r.id AS run_id, r.status, r.score, r.max_score, r.message, r.cells, r.finished_at"
+            " FROM submissions s LEFT JOIN runs r ON r.submission_id = s.id AND r.current = 1"
+            " WHERE s.lab = ? ORDER BY s.student, s.attempt, s.id",
+            (lab,),
+        ).fetchall()
+        stored = [self._stored(row) for row in rows]
+        return stored if include_superseded else [s for s in stored if not s.superseded]
+
+    def _stored(self, row: sqlite3.Row) -> StoredResult:
+        info = SubmissionInfo(
+            lab=row["lab"], student=row["student"], path=row["path"], sha256=row["sha256"], source=row["source"],
+            display_name=row["display_name"], original_name=row["original_name"],
+            submitted_at=_parse_time(row["submitted_at"]), late=None if row["late"] is None else bool(row["late"]),
+            late_seconds=row["late_seconds"], attempt=row["attempt"],
+        )
+        result = self._result(row, info) if row["run_id"] is not None else None
+        return StoredResult(int(row["id"]), info, bool(row["superseded"]), result, _parse_time(row["finished_at"]))
+
+    def _result(self, row: sqlite3.Row, info: SubmissionInfo) -> SubmissionResult:
+        from autograder.check.run import CaseResult
+        from autograder.execute.session import CellRecord
+
+        checks = self.db.execute("SELECT * FROM checks WHERE run_id = ? ORDER BY id", (row["run_id"],)).fetchall()
+        questions: dict[str, list[CaseResult]] = {}
+        for c in checks:
+            questions.setdefault(c["question"], []).append(
+                CaseResult(c["question"], c["name"], c["max_points"], bool(c["passed"]), bool(c["hidden"]),
+                           c["message"]))
+        question_results = tuple(
+            QuestionResult(name, sum(c.points for c in cases if c.passed), sum(c.points for c in cases), tuple(cases))
+            for name, cases in questions.items()
+        )
+        cells = tuple(CellRecord(**c) for c in json.loads(row["cells"]))
+        return SubmissionResult(info.path, info.student, info.lab, row["status"], row["score"], row["max_score"],
+                                row["message"], question_results, cells)
+
+    def run_counts(self, lab: str) -> dict[int, int]:
+        """Runs recorded per submission id, current or not (for audits and tests)."""
+        rows = self.db.execute(
+            "SELECT s.id, COUNT(r.id) FROM submissions s LEFT JOIN runs r ON r.submission_id = s.id"
+            " WHERE s.lab = ? GROUP BY s.id",
+            (lab,),
+        ).fetchall()
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def iter_labs(self) -> Iterator[str]:
+        yield from (r[0] for r in self.db.execute("SELECT DISTINCT lab FROM submissions ORDER BY lab"))
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

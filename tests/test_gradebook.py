@@ -1,0 +1,104 @@
+"""The gradebook: idempotent submissions, atomic runs, one current run each, history on regrade."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from autograder.check.run import CaseResult
+from autograder.execute.session import CellRecord
+from autograder.record.gradebook import Gradebook, GradebookError, RunInfo, SubmissionInfo
+from autograder.results import QuestionResult, SubmissionResult
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+RUN = RunInfo("abc123", "0.1.0", NOW, NOW, {"timeout": 60})
+
+
+def info(student: str = "ana", sha: str = "1" * 64, **kw) -> SubmissionInfo:
+    return SubmissionInfo(lab="lab01-tensors", student=student, path=f"/class/{student}.ipynb", sha256=sha, **kw)
+
+
+def result(score: float, status: str = "graded") -> SubmissionResult:
+    cases = (
+        CaseResult("q1", "test_a", 1.0, score >= 1, False, "" if score >= 1 else "`x` is float64"),
+        CaseResult("q1", "test_b", 1.0, score >= 2, True, "" if score >= 2 else "a hidden check failed"),
+    )
+    return SubmissionResult(
+        "/class/ana.ipynb",
+        "ana",
+        "lab01-tensors",
+        status,
+        score,
+        2.0,
+        "",
+        (QuestionResult("q1", score, 2.0, cases),),
+        (CellRecord(0, "ok", "hi"),),
+    )
+
+
+def test_adding_the_same_file_twice_gives_the_same_id(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        first = book.add_submission(info())
+        assert book.add_submission(info()) == first
+        assert book.add_submission(info(sha="2" * 64)) != first
+
+
+def test_a_run_round_trips_with_checks_cells_and_lateness(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        sid = book.add_submission(info(late=True, late_seconds=3600.0, submitted_at=NOW))
+        assert book.needs_grading(sid)
+        book.record_run(sid, result(1), RUN)
+        assert not book.needs_grading(sid)
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        (stored,) = book.results("lab01-tensors")
+    assert stored.info.late is True and stored.info.late_seconds == 3600 and stored.info.submitted_at == NOW
+    assert stored.result.score == 1 and stored.result.cells == (CellRecord(0, "ok", "hi"),)
+    (question,) = stored.result.questions
+    assert [(c.name, c.passed, c.hidden, c.message) for c in question.checks] == [
+        ("test_a", True, False, ""),
+        ("test_b", False, True, "a hidden check failed"),
+    ]
+
+
+def test_regrading_keeps_history_and_one_current_run(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        sid = book.add_submission(info())
+        book.record_run(sid, result(1), RUN)
+        book.record_run(sid, result(2), RUN)
+        assert book.run_counts("lab01-tensors") == {sid: 2}
+        assert book.results("lab01-tensors")[0].result.score == 2
+        with pytest.raises(sqlite3.IntegrityError):
+            book.db.execute("UPDATE runs SET current = 1")
+
+
+def test_a_failed_write_leaves_no_partial_run(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        sid = book.add_submission(info())
+        broken = result(1)
+        object.__setattr__(broken, "status", "exploded")
+        with pytest.raises(sqlite3.IntegrityError):
+            book.record_run(sid, broken, RUN)
+        assert book.needs_grading(sid)
+        assert book.db.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 0
+
+
+def test_superseded_attempts_are_kept_but_not_counted(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        old = book.add_submission(info(sha="1" * 64, attempt="1"))
+        new = book.add_submission(info(sha="2" * 64, attempt="2"))
+        book.set_superseded("lab01-tensors", {old})
+        assert [s.submission_id for s in book.results("lab01-tensors")] == [new]
+        assert len(book.results("lab01-tensors", include_superseded=True)) == 2
+
+
+def test_a_gradebook_from_a_newer_grader_or_a_broken_file_is_refused(tmp_path):
+    newer = tmp_path / "newer.sqlite"
+    sqlite3.connect(newer).execute("PRAGMA user_version = 99").connection.commit()
+    with pytest.raises(GradebookError, match="newer grader"), Gradebook(newer):
+        pass
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(GradebookError, match="not a usable gradebook"), Gradebook(garbage):
+        pass
