@@ -1,0 +1,16 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 2
+
+@test_case(points=None, hidden=False)
+def test_q1_counts_are_whole_and_avoid_the_usual_slips(mnist_batches, mnist_last_batch, mnist_updates):
+    """Whole numbers that are none of the typical wrong counts; the exact values are checked when graded."""
+    from autograder.feedback.training import explain_count
+    answers = (('mnist_batches', mnist_batches, 'batches'), ('mnist_last_batch', mnist_last_batch, 'last_batch'), ('mnist_updates', mnist_updates, 'updates'))
+    for name, got, quantity in answers:
+        finding = explain_count(name, got, 60000, 512, 20, quantity, check_values=False)
+        assert finding is None, finding.message
+
