@@ -39,6 +39,13 @@ class BatchOptions:
 
 
 @dataclass(frozen=True)
+class BatchOutcome:
+    submission_ids: tuple[int, ...]
+    """Every submission the batch was given, graded now or earlier."""
+    graded_now: int
+
+
+@dataclass(frozen=True)
 class Pending:
     """A recorded submission that this batch will grade."""
 
@@ -100,12 +107,13 @@ def grade_batch(
     candidates: Sequence[Candidate],
     options: BatchOptions,
     on_result: Callable[[SubmissionResult], None] = lambda r: None,
-) -> int:
-    """Grade the candidates that need it; returns how many were graded now."""
+) -> BatchOutcome:
+    """Grade the candidates that need it; says which submissions this batch covered and how many it graded."""
     ids = record_candidates(book, bundle.lab, candidates, options.due)
     todo = [Pending(i, c) for c, i in ids.items() if options.regrade or book.needs_grading(i)]
+    outcome = BatchOutcome(tuple(ids.values()), len(todo))
     if not todo:
-        return 0
+        return outcome
     jobs = max(1, min(options.jobs, len(todo)))
     with Grader(bundle, options.limits, warm=options.warm) as grader, ThreadPoolExecutor(jobs, "grade") as pool:
         futures = [pool.submit(_grade_one, grader, item) for item in todo]
@@ -113,4 +121,4 @@ def grade_batch(
             item, result, run = future.result()
             book.record_run(item.submission_id, result, run)
             on_result(result)
-    return len(todo)
+    return outcome

@@ -150,10 +150,11 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
         raise click.ClickException(str(exc)) from exc
     options = BatchOptions(jobs=kwargs["jobs"], regrade=kwargs["regrade"], limits=limits, due=due)
     with Gradebook(book_path) as book, BatchProgress(err_console, len(candidates)) as progress:
-        done = grade_batch(bundle, book, candidates, options, on_result=progress.advance)
-        chosen = {str(c.path) for c in candidates}
-        results = [s.result for s in book.results(lab) if s.result and s.info.path in chosen]
-    progress.summary(done, len(candidates) - done)
+        outcome = grade_batch(bundle, book, candidates, options, on_result=progress.advance)
+        chosen = set(outcome.submission_ids)
+        stored = book.results(lab, include_superseded=True)
+        results = [s.result for s in stored if s.result and s.submission_id in chosen]
+    progress.summary(outcome.graded_now, len(chosen) - outcome.graded_now)
     document = json.dumps([r.to_dict() for r in results], indent=2)
     if kwargs["output"]:
         kwargs["output"].parent.mkdir(parents=True, exist_ok=True)

@@ -16,8 +16,10 @@ from pathlib import Path
 from autograder.check.run import CheckError, CheckWorker
 from autograder.execute.sandbox import Limits
 from autograder.execute.warm import SandboxFactory
+from autograder.feedback.runtime import cell_errors_message
 from autograder.intake import IntakeError, load_submission, student_name
 from autograder.labs import LabBundle
+from autograder.record import artifacts
 from autograder.results import ERROR, GRADED, TIMEOUT, SubmissionResult, failed_result, score_questions
 
 log = logging.getLogger(__name__)
@@ -93,13 +95,14 @@ class Grader:
                 return replace(failed_result(bundle, str(path), name, ERROR, str(exc)),
                                cells=execution.cells, duration=time.monotonic() - started)
         questions = score_questions(bundle, run.cases, run.all_or_nothing)
-        status, message = GRADED, ""
+        status, message = GRADED, cell_errors_message(execution.cells, self.limits)
         if execution.timed_out:
             status, message = TIMEOUT, _timeout_message(self.limits, len(execution.cells), len(sub.cells))
         return SubmissionResult(
             submission=str(path), student=name, lab=bundle.lab, status=status,
             score=round(sum(q.score for q in questions), 6), max_score=bundle.max_score, message=message,
             questions=questions, cells=execution.cells, duration=time.monotonic() - started,
+            artifacts=artifacts.extract(execution.raw_values),
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from autograder.check.run import CaseResult
@@ -12,6 +12,17 @@ from autograder.labs import LabBundle
 RESULT_SCHEMA = 1
 
 GRADED, ERROR, TIMEOUT = "graded", "error", "timeout"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """Data kept from a student's run for feedback pictures: a training history or an image tensor."""
+
+    name: str
+    """The student's variable name."""
+    kind: str
+    """``history`` (data: dict of metric name to list of floats) or ``image`` (data: a NumPy array)."""
+    data: Any = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -37,9 +48,12 @@ class SubmissionResult:
     questions: tuple[QuestionResult, ...] = ()
     cells: tuple[CellRecord, ...] = ()
     duration: float = 0.0
+    artifacts: tuple[Artifact, ...] = field(default=(), repr=False)
+    """Histories and images from the student's values, for feedback pictures (not part of the JSON)."""
 
     def to_dict(self, *, include_cells: bool = True) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, artifacts=()))
+        data.pop("artifacts")
         data["schema"] = RESULT_SCHEMA
         if not include_cells:
             data.pop("cells")

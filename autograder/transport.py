@@ -103,12 +103,14 @@ class _Encoder:
         self.items += 1
         if depth > _MAX_DEPTH or self.items > _MAX_ITEMS:
             return {"__opaque__": "too deeply nested or too large"}
+        if isinstance(value, np.generic):
+            return {"__npscalar__": self.array(np.asarray(value))}
         if value is None or isinstance(value, (bool, str)):
             return value
         if isinstance(value, int):
             return value if abs(value) < 2**53 else {"__bigint__": str(value)}
         if isinstance(value, float):
-            return {"__float__": repr(value)}
+            return {"__float__": repr(float(value))}
         if isinstance(value, complex):
             return {"__complex__": [value.real, value.imag]}
         if value is Ellipsis:
@@ -120,8 +122,6 @@ class _Encoder:
             if value.dtype.hasobject:
                 return {"__list_array__": self.encode(value.tolist(), depth + 1), "shape": list(value.shape)}
             return {"__ndarray__": self.array(value)}
-        if isinstance(value, np.generic):
-            return {"__npscalar__": self.array(np.asarray(value))}
         if isinstance(value, np.dtype):
             return {"__dtype__": value.str if value.names is None else str(value)}
         if isinstance(value, type) and (issubclass(value, np.generic) or _type_key(value) in _SAFE_TYPES):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -84,6 +86,9 @@ def test_infinite_loop_times_out_and_the_next_submission_is_graded(lab01, make_s
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI, with a throw-away gradebook so that tests never share results."""
+    if args[0] == "grade":
+        args = (*args, "--gradebook", str(Path(tempfile.mkdtemp()) / "gradebook.sqlite"))
     return subprocess.run([sys.executable, "-m", "autograder.cli", *args], capture_output=True, text=True)
 
 

@@ -11,6 +11,7 @@ it only ever sends data through ``autograder.transport``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -29,16 +30,35 @@ class DeadlineExceeded(BaseException):
     """Raised inside student code when the soft deadline passes; BaseException so `except Exception` misses it."""
 
 
+_armed = False
+_reap_on_deadline = False
+REPEAT = 0.01
+"""After the deadline the alarm repeats: CPython swallows exceptions raised inside fork hooks, so a
+single alarm that lands there (as it usually does in a fork loop) would be lost."""
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
-    raise DeadlineExceeded()
+    """Stop the running cell; inside our own PID namespace, first kill whatever it spawned.
+
+    Killing from the handler itself matters for fork bombs: hundreds of spinning children leave the
+    runner so little CPU that its exception might otherwise never be raised in time.
+    """
+    if _armed:
+        if _reap_on_deadline:
+            reap_strays()
+        raise DeadlineExceeded()
 
 
 def _arm(seconds: float) -> None:
+    global _armed
+    _armed = True
     signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), REPEAT)
 
 
 def _disarm() -> None:
+    global _armed
+    _armed = False
     signal.setitimer(signal.ITIMER_REAL, 0)
 
 
@@ -224,6 +244,16 @@ def serve_calls(inp: BinaryIO, out: BinaryIO, namespace: dict[str, Any]) -> None
         transport.write_message(out, {"op": "results", "errors": errors}, results)
 
 
+def reap_strays() -> None:
+    """Kill every other process the student's code left behind (only ever called inside our own PID namespace).
+
+    A fork bomb's children keep spinning after the deadline has stopped the cells; without them the
+    runner gets the CPU back and can still export the values of the cells that ran.
+    """
+    with contextlib.suppress(OSError):
+        os.kill(-1, signal.SIGKILL)
+
+
 def main() -> int:
     inp, out = _private_channels()
     header, _ = transport.read_message(inp)
@@ -232,7 +262,11 @@ def main() -> int:
     sys.argv = ["notebook"]
     prepare(list(header.get("preload", [])))
     shell = _make_shell()
+    global _reap_on_deadline
+    _reap_on_deadline = bool(header.get("own_pid_namespace"))
     records, timed_out = run_cells(shell, list(header["cells"]), float(header["timeout"]), int(header["output_limit"]))
+    if _reap_on_deadline:
+        reap_strays()
     values = harvest(shell.user_ns, list(header["names"]))
     transport.write_message(out, {"op": "ran", "cells": records, "timed_out": timed_out}, values)
     serve_calls(inp, out, shell.user_ns)

@@ -54,9 +54,11 @@ class Execution:
 class StudentSession:
     """One submission's sandboxed runner holding its namespace: run the cells, then answer probe calls."""
 
-    def __init__(self, channel: Channel, limits: sandbox.Limits) -> None:
+    def __init__(self, channel: Channel, limits: sandbox.Limits, *, own_pid_namespace: bool = True) -> None:
         self.channel = channel
         self.limits = limits
+        self.own_pid_namespace = own_pid_namespace
+        """Whether the runner may kill every other process it sees once the cells have run."""
 
     def __enter__(self) -> StudentSession:
         return self
@@ -84,6 +86,7 @@ class StudentSession:
             "preload": preload,
             "rlimits": self._rlimits(),
             "output_limit": self.limits.output_kb * 1024,
+            "own_pid_namespace": self.own_pid_namespace,
         }
         try:
             raw = self.channel.request(header, None, self.limits.timeout + self.limits.grace)
@@ -128,11 +131,13 @@ class StudentProcess(StudentSession):
         self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
         self._group: cgroup.Group | None = None
         command, env = self._command(require_sandbox)
+        sandboxed = env == {}
         if os.geteuid() == 0:
             self._group = cgroup.create(limits.max_processes, limits.memory_mb)
         if self._group:
             command = self._group.wrap(command)
-        super().__init__(Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr), limits)
+        channel = Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr)
+        super().__init__(channel, limits, own_pid_namespace=sandboxed)
 
     def __exit__(self, *exc: object) -> None:
         super().__exit__(*exc)

@@ -8,6 +8,7 @@ current run. A partial unique index makes "one current run per submission" a dat
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -16,7 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from autograder.results import QuestionResult, SubmissionResult
+import numpy as np
+
+from autograder.results import Artifact, QuestionResult, SubmissionResult
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -66,6 +69,17 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX checks_by_run ON checks (run_id);
     """,
+    """
+    ALTER TABLE runs ADD COLUMN duration REAL NOT NULL DEFAULT 0;
+    CREATE TABLE artifacts (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('history', 'image')),
+        data BLOB NOT NULL
+    );
+    CREATE INDEX artifacts_by_run ON artifacts (run_id);
+    """,
 )
 """Schema migrations, applied in order; ``PRAGMA user_version`` records how many have run."""
 
@@ -102,6 +116,20 @@ class RunInfo:
     limits: dict[str, Any]
 
 
+def _encode_artifact(artifact: Artifact) -> bytes:
+    if artifact.kind == "history":
+        return json.dumps(artifact.data).encode()
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(artifact.data), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _decode_artifact(name: str, kind: str, blob: bytes) -> Artifact:
+    if kind == "history":
+        return Artifact(name, kind, json.loads(blob))
+    return Artifact(name, kind, np.load(io.BytesIO(blob), allow_pickle=False))
+
+
 @dataclass(frozen=True)
 class StoredResult:
     """A submission with its current run, as read back from the gradebook."""
@@ -112,6 +140,7 @@ class StoredResult:
     result: SubmissionResult | None
     """None when the submission has not been graded yet."""
     graded_at: datetime | None
+    run_id: int | None = None
 
 
 def _now() -> str:
@@ -195,12 +224,16 @@ class Gradebook:
             self.db.execute("UPDATE runs SET current = 0 WHERE submission_id = ? AND current = 1", (submission_id,))
             cursor = self.db.execute(
                 "INSERT INTO runs (submission_id, lab_version, grader_version, started_at, finished_at, status, score,"
-                " max_score, message, limits, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " max_score, message, limits, cells, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (submission_id, run.lab_version, run.grader_version, _iso(run.started_at), _iso(run.finished_at),
                  result.status, result.score, result.max_score, result.message, json.dumps(run.limits),
-                 json.dumps([asdict(c) for c in result.cells])),
+                 json.dumps([asdict(c) for c in result.cells]), result.duration),
             )
             run_id = int(cursor.lastrowid)
+            self.db.executemany(
+                "INSERT INTO artifacts (run_id, name, kind, data) VALUES (?, ?, ?, ?)",
+                [(run_id, a.name, a.kind, _encode_artifact(a)) for a in result.artifacts],
+            )
             self.db.executemany(
                 "INSERT INTO checks (run_id, question, name, points, max_points, passed, hidden, message)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -215,7 +248,8 @@ class Gradebook:
     def results(self, lab: str, *, include_superseded: bool = False) -> list[StoredResult]:
         """Every submission of the lab with its current run, ordered by student then attempt."""
         rows = self.db.execute(
-            "SELECT s.*, r.id AS run_id, r.status, r.score, r.max_score, r.message, r.cells, r.finished_at"
+            "SELECT s.*, r.id AS run_id, r.status, r.score, r.max_score, r.message, r.cells, r.finished_at,"
+            " r.duration"
             " FROM submissions s LEFT JOIN runs r ON r.submission_id = s.id AND r.current = 1"
             " WHERE s.lab = ? ORDER BY s.student, s.attempt, s.id",
             (lab,),
@@ -231,7 +265,14 @@ class Gradebook:
             late_seconds=row["late_seconds"], attempt=row["attempt"],
         )
         result = self._result(row, info) if row["run_id"] is not None else None
-        return StoredResult(int(row["id"]), info, bool(row["superseded"]), result, _parse_time(row["finished_at"]))
+        run_id = None if row["run_id"] is None else int(row["run_id"])
+        return StoredResult(int(row["id"]), info, bool(row["superseded"]), result, _parse_time(row["finished_at"]),
+                            run_id)
+
+    def artifacts(self, run_id: int) -> list[Artifact]:
+        """The history and image data kept from a run, for feedback pictures."""
+        rows = self.db.execute("SELECT name, kind, data FROM artifacts WHERE run_id = ? ORDER BY id", (run_id,))
+        return [_decode_artifact(r["name"], r["kind"], r["data"]) for r in rows]
 
     def _result(self, row: sqlite3.Row, info: SubmissionInfo) -> SubmissionResult:
         from autograder.check.run import CaseResult
@@ -249,7 +290,7 @@ class Gradebook:
         )
         cells = tuple(CellRecord(**c) for c in json.loads(row["cells"]))
         return SubmissionResult(info.path, info.student, info.lab, row["status"], row["score"], row["max_score"],
-                                row["message"], question_results, cells)
+                                row["message"], question_results, cells, row["duration"])
 
     def run_counts(self, lab: str) -> dict[int, int]:
         """Runs recorded per submission id, current or not (for audits and tests)."""

@@ -1,0 +1,57 @@
+"""Pick, from a student's exported values, the data that feedback pictures need.
+
+Only data crosses here (the transport never runs code): Keras histories become learning curves, and
+small image-like arrays (a picture, or the first few of a batch) become thumbnails. Everything is
+size-capped so that a gradebook stays small whatever the student exported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograder import transport
+from autograder.results import Artifact
+
+MAX_IMAGES = 8
+MAX_IMAGE_ELEMENTS = 64 * 64 * 3 * 4
+_PER_BATCH = 4
+
+
+def _as_history(value: Any) -> dict[str, list[float]] | None:
+    if isinstance(value, transport.Record) and value.type_name.endswith("History"):
+        history = value.attrs.get("history")
+        if isinstance(history, dict):
+            return {str(k): [float(x) for x in v] for k, v in history.items() if isinstance(v, list)}
+    return None
+
+
+def _as_images(value: Any) -> np.ndarray | None:
+    """A picture (h, w) or (h, w, c), or a batch of them cut to a few, when the array looks like one."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf" or value.ndim not in (2, 3, 4):
+        return None
+    looks_batched = value.ndim == 4 or (value.ndim == 3 and value.shape[-1] not in (1, 3, 4))
+    pictures = value[:_PER_BATCH] if looks_batched else value
+    height, width = pictures.shape[-3:-1] if pictures.shape[-1] in (1, 3, 4) and pictures.ndim >= 3 else (
+        pictures.shape[-2:])
+    if min(height, width) < 4 or max(height, width) / min(height, width) > 8:
+        return None
+    return pictures if pictures.size <= MAX_IMAGE_ELEMENTS else None
+
+
+def extract(raw_values: bytes) -> tuple[Artifact, ...]:
+    """Histories and a few images from a runner's ``ran`` message body."""
+    try:
+        _, values = transport.loads(raw_values)
+    except transport.TransportError:
+        return ()
+    found: list[Artifact] = []
+    images = 0
+    for name, value in values.items():
+        if (history := _as_history(value)) is not None:
+            found.append(Artifact(name, "history", history))
+        elif images < MAX_IMAGES and (pictures := _as_images(value)) is not None:
+            found.append(Artifact(name, "image", pictures))
+            images += 1
+    return tuple(found)
