@@ -194,7 +194,10 @@ history = model.fit(X[:1400], y[:1400], epochs=3, batch_size=128, validation_dat
 
 @pytest.mark.slow
 def test_keras_models_histories_and_callbacks_arrive_as_records_and_predict_is_probed(tmp_path):
-    test = write_test(tmp_path, "q1", '''
+    test = write_test(
+        tmp_path,
+        "q1",
+        """
         name = "q1"
         points = 2
 
@@ -212,7 +215,8 @@ def test_keras_models_histories_and_callbacks_arrive_as_records_and_predict_is_p
             x = np.random.default_rng(5).random((7, 64)).astype("float32")
             p = model.predict(x, verbose=0)
             assert p.shape == (7, 10) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
-        ''')
+        """,
+    )
     accuracies = []
     for _ in range(2):
         with StudentProcess(sandbox.Limits(timeout=120)) as student:
