@@ -19,6 +19,9 @@ from rich.table import Table
 from autograder import build as build_mod
 from autograder.batch import BatchOptions, grade_batch
 from autograder.execute.sandbox import Limits
+from autograder.export import FILE_EXTENSIONS, FORMATS, parse_late_policy
+from autograder.export import export as export_scores
+from autograder.export.from_gradebook import score_rows_from
 from autograder.grade import grade_many
 from autograder.intake import IntakeError, notebook_lab, read_notebook
 from autograder.intake.lms import discover
@@ -165,6 +168,41 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
         console.print(_table(results, f"{lab}: {len(results)} submissions"))
     if roster:
         _print_roster(reconcile(roster, candidates))
+
+
+@main.command()
+@click.argument("lab")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="The LMS (or plain) file format.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Class list, or the LMS's own exported gradebook CSV to fill in.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+@click.option("--assignment", help="Assignment (column) name in the LMS; default: the lab name.")
+@click.option("--late-penalty", default="none", show_default=True,
+              help='e.g. "10%/day", "10%/day,max=50%", "zero-after=2d".')
+@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@click.pass_context
+def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: Path | None, assignment: str | None,
+           late_penalty: str, gradebook: Path | None) -> None:
+    """Write LAB's scores in the import format of an LMS (after the late policy)."""
+    bundle = _bundle(ctx, lab)
+    book_path = _gradebook_path(ctx, gradebook)
+    if not book_path.is_file():
+        raise click.ClickException(f"no gradebook at {book_path}: grade something first")
+    try:
+        policy = parse_late_policy(late_penalty)
+        class_list = load_roster(roster) if roster else None
+        with Gradebook(book_path) as book:
+            rows = score_rows_from(book.results(lab), bundle.max_score, class_list)
+        data = export_scores(rows, fmt, assignment=assignment or lab, max_score=bundle.max_score,
+                             roster_file=roster, policy=policy)
+    except (ValueError, RosterError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = output or _course(ctx).root / "out" / lab / f"{lab}-{fmt}{FILE_EXTENSIONS[fmt]}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    for notice in data.notices:
+        err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
+    err_console.print(f"{len(rows)} rows written to {target}")
 
 
 @main.command()

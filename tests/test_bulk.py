@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -130,6 +131,12 @@ def test_lms_downloads_are_mapped_to_the_right_students(tmp_path):
     assert scores == {"101": 14, "102": 6.5, "999": 0}
     assert "no submission" in out.stderr and "Poe" in out.stderr
     assert "not on the roster" in out.stderr and "999" in out.stderr
+    exported = tmp_path / "canvas-import.csv"
+    run_cli("export", "lab01-tensors", "--format", "canvas", "--roster", str(roster), "--assignment", "Lab 1",
+            "--late-penalty", "10%/day", "--gradebook", str(book), "-o", str(exported), cwd=ROOT)
+    rows = list(csv.reader(exported.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][-1] == "Lab 1 (48213)" and rows[1][0].strip() == "Points Possible"
+    assert {r[1]: r[-1] for r in rows[2:]} == {"101": "12.6", "102": "6.5", "103": ""}
     status = run_cli("status", "lab01-tensors", "--gradebook", str(book), cwd=ROOT)
     assert " late " in status.stdout.replace("│", " ") and "│     1 │" in status.stdout.split("late")[1].split("\n")[0]
 

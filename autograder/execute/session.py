@@ -20,6 +20,8 @@ from autograder.execute import cgroup, sandbox
 log = logging.getLogger(__name__)
 _warned_weak_isolation = threading.Event()
 _RUNNER = ["-s", "-P", "-m", "autograder.execute.runner"]
+UNPRIVILEGED_UID = 65534
+"""Without bwrap, a grader running as root still runs student code as this user (nobody)."""
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,15 @@ class StudentProcess(StudentSession):
         self._group: cgroup.Group | None = None
         command, env = self._command(require_sandbox)
         sandboxed = env == {}
+        user = None
+        if not sandboxed and os.geteuid() == 0:
+            user = UNPRIVILEGED_UID
+            os.chown(self._scratch, user, user)
         if os.geteuid() == 0:
             self._group = cgroup.create(limits.max_processes, limits.memory_mb)
         if self._group:
             command = self._group.wrap(command)
-        channel = Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr)
+        channel = Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr, user=user)
         super().__init__(channel, limits, own_pid_namespace=sandboxed)
 
     def __exit__(self, *exc: object) -> None:
@@ -154,7 +160,8 @@ class StudentProcess(StudentSession):
             raise RuntimeError("bubblewrap (bwrap) is required but not installed")
         if not _warned_weak_isolation.is_set():
             _warned_weak_isolation.set()
-            log.warning("bwrap not found: student code runs with resource limits only, isolation is weaker")
+            log.warning("bwrap not found: student code runs with resource limits only (as uid %d when the grader "
+                        "is root); isolation is weaker", UNPRIVILEGED_UID)
         return [sys.executable, *_RUNNER], sandbox.unsandboxed_environment(self._scratch)
 
     def stderr_tail(self) -> str:

@@ -1,0 +1,62 @@
+"""Turn the gradebook's current results (and the roster, when given) into rows for an export."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from autograder.export.rows import MISSING, ScoreRow
+from autograder.intake.lms import Candidate
+from autograder.intake.roster import Roster, Student
+from autograder.record.gradebook import StoredResult
+
+FLAGGED_LATE_SECONDS = 1.0
+"""A download that says "late" without a time (Canvas's LATE flag) counts as late by the smallest unit."""
+
+
+def _candidate(entry: StoredResult) -> Candidate:
+    info = entry.info
+    return Candidate(Path(info.path), info.student, info.display_name, info.submitted_at, info.late, info.source,
+                     info.original_name or Path(info.path).name, info.attempt)
+
+
+def _late_seconds(entry: StoredResult) -> float | None:
+    if entry.info.late_seconds is not None:
+        return entry.info.late_seconds
+    return FLAGGED_LATE_SECONDS if entry.info.late else None
+
+
+def _row(entry: StoredResult, student: Student | None) -> ScoreRow:
+    info, result = entry.info, entry.result
+    own_id = info.student if info.source in ("canvas", "moodle") else None
+    own_username = info.student if info.source == "blackboard" else None
+    return ScoreRow(
+        student=info.student,
+        name=(student.name if student else None) or info.display_name,
+        email=student.email if student else None,
+        sis_id=student.sis_id if student else None,
+        lms_id=(student.lms_id if student else None) or own_id,
+        username=(student.username if student else None) or own_username,
+        score=result.score if result else None,
+        max_score=result.max_score if result else 0.0,
+        status=result.status if result else MISSING,
+        submitted_at=info.submitted_at,
+        late_seconds=_late_seconds(entry),
+    )
+
+
+def _missing(student: Student, max_score: float) -> ScoreRow:
+    return ScoreRow(student.key, student.name, student.email, student.sis_id, student.lms_id, student.username,
+                    None, max_score, MISSING, None, None)
+
+
+def score_rows_from(stored: Sequence[StoredResult], max_score: float, roster: Roster | None = None) -> list[ScoreRow]:
+    """One row per counted submission, plus, with a roster, one ``missing`` row per student who sent nothing."""
+    counted = [s for s in stored if not s.superseded]
+    matched = {s.info.student: roster.find(_candidate(s)) for s in counted} if roster else {}
+    rows = [_row(s, matched.get(s.info.student)) for s in counted]
+    rows = [r if r.max_score else ScoreRow(**{**r.__dict__, "max_score": max_score}) for r in rows]
+    if roster:
+        seen = {student.key for student in matched.values() if student}
+        rows += [_missing(student, max_score) for student in roster.students if student.key not in seen]
+    return rows
