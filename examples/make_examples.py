@@ -29,8 +29,61 @@ CLASSES: dict[str, dict[str, dict[str, str] | str]] = {
         "dev": {},
         "finn": {"q6": "scaled = pixels.astype('float32')\nwhile scaled.max() > 1:\n    scaled = scaled / 1"},
     },
+    "lab02-slicing-reshaping": {
+        "ada": "all",
+        "ben": {
+            "q1": "first_100 = images[1:101]",
+            "q2": "lower_right = images[:, :4, :4]",
+            "q5": "tiles_unrow = tiles.reshape(-1, 80)",
+            "q6": "labels_row = labels.T",
+        },
+        "chloe": {
+            "q4": "def batch(k, size=32):\n    return tiles[k:k + size]",
+            "q5": "tiles_unrow = tiles.reshape(80, -1)",
+        },
+        "dev": {},
+    },
+    "lab03-tensor-operations": {
+        "ada": "all",
+        "ben": {
+            "q2": "plus_rows = M + row_offsets\nplus_cols = M.T + col_offsets",
+            "q5": "v_dot_v = v * v\nA_dot_v = A * v\nA_dot_C = A @ C\ngram = A.reshape(3, 4) @ A",
+            "q7": "summed = first_three + last_three\nblended = (first_three + last_three) // 2",
+        },
+        "chloe": {"q8": "def dense_forward(X, W, b):\n    return X @ W + b\n\n\nmanual_out = dense_forward(X, W, b)"},
+        "dev": {},
+    },
+    "lab04-epochs-batches": {
+        "ada": "all",
+        "ben": {
+            "q1": "mnist_batches = N_MNIST // MNIST_BATCH_SIZE\nmnist_last_batch = 96\nmnist_updates = 2360",
+            "q2": "def batches_per_epoch(n, batch_size):\n    return n // batch_size",
+            "q4": "def weight_updates(n, batch_size, epochs):\n    return epochs",
+        },
+        "chloe": {"q8": "x_val = x[:n_val]\ny_val = y[:n_val]"},
+        "dev": {},
+    },
+    "lab05-keras-model": {
+        "ada": "all",
+        "ben": {
+            "q4": "history = model.fit(X_train, train_targets, 20, 64, verbose=0)",
+            "q5": "acc_curve = history.history['acc']\nval_acc_curve = history.history['val_acc']\nbest_epoch = 1",
+        },
+        "dev": {},
+    },
 }
-"""Per lab and student: "all" for the solution, or question -> code (other questions solved)."""
+"""Per lab and student: "all" for the solution, or question -> code (the other questions solved, none when empty).
+Every lab also gets gina.txt (not a notebook) and hal.zip (a grader.export() zip with one slip)."""
+
+SLIPS = {
+    "lab01-tensors": {"q7": "color_batch = np.zeros((16, 3, 8, 8))"},
+    "lab02-slicing-reshaping": {"q6": "labels_row = labels.reshape(80, 1)"},
+    "lab03-tensor-operations": {"q7": "summed = first_three + last_three\nblended = (first_three + last_three) // 2"},
+    "lab04-epochs-batches": {"q2": "def batches_per_epoch(n, batch_size):\n    return n // batch_size + 1"},
+    "lab05-keras-model": {
+        "q5": "acc_curve = history.history['acc']\nval_acc_curve = history.history['val_acc']\nbest_epoch = 1"
+    },
+}
 
 
 def solutions(course: Course, lab: str) -> dict[str, str]:
@@ -51,12 +104,11 @@ def write_class(course: Course, lab: str, students: dict[str, dict[str, str] | s
         else:
             nb = blank
         nbformat.write(nb, folder / f"{student}.ipynb")
-    (folder / "gina.txt").write_text("I could not open Jupyter, here are my answers: rank 3, shape (1797, 8, 8)\n")
+    (folder / "gina.txt").write_text("I could not open Jupyter, so here are my answers in a text file.\n")
+    exported = nbformat.writes(fill_answers(blank, solved | SLIPS[lab]))
     with zipfile.ZipFile(folder / "hal.zip", "w") as archive:
-        nbformat.write(fill_answers(blank, solved | {"q7": "color_batch = np.zeros((16, 3, 8, 8))"}), folder / "x")
-        archive.write(folder / "x", f"{lab}.ipynb")
-        archive.writestr(".OTTER_LOG", "")
-    (folder / "x").unlink()
+        archive.writestr(zipfile.ZipInfo(f"{lab}.ipynb", date_time=(2026, 11, 20, 10, 0, 0)), exported)
+        archive.writestr(zipfile.ZipInfo(".OTTER_LOG", date_time=(2026, 11, 20, 10, 0, 0)), "")
 
 
 def main() -> None:

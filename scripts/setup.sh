@@ -7,16 +7,25 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
-install_system_packages() {
-  command -v bwrap >/dev/null 2>&1 && return 0
+apt_install() {
+  # apt_install WHY PACKAGE... : install Debian packages when apt-get and root (or password-less sudo) allow.
+  local why=$1; shift
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing bubblewrap (the sandbox for student code)"
-    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq bubblewrap >/dev/null; } \
-      || echo "setup: could not install bubblewrap; grading will run with resource limits only (weaker isolation)" >&2
-  else
-    echo "setup: bubblewrap not available on this system; grading will use resource limits only" >&2
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: no apt-get here; install $* yourself ($why)" >&2
+    return 0
+  fi
+  echo "setup: installing $* ($why)"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null; } \
+    || echo "setup: could not install $* ($why)" >&2
+}
+
+install_system_packages() {
+  command -v bwrap >/dev/null 2>&1 \
+    || apt_install "the sandbox for student code; without it isolation is weaker" bubblewrap
+  if [ "${WITH_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+    apt_install "headless browser for the report test" chromium chromium-driver
   fi
 }
 
