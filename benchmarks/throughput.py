@@ -3,7 +3,7 @@
 For each lab, build a synthetic class (correct, partly wrong, broken and slow submissions), grade it
 with ``autograder grade`` (sandbox on, ``--jobs`` workers) and with ``otter run`` in a loop (the route a
 user of otter-grader has without Docker), and print submissions per minute for both, their ratio, and
-the peak resident memory per worker. Usage::
+the peak memory per worker (proportional set size, so pages shared by forked processes count once). Usage::
 
     .venv/bin/python benchmarks/throughput.py [--labs lab01-tensors lab05-keras-model] [--size 40]
         [--otter-sample 12] [--jobs 2]
@@ -76,25 +76,34 @@ def make_class(lab: str, size: int, folder: Path, seed: int = 0) -> list[Path]:
     return paths
 
 
-def _tree_rss_mb(root_pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MiB."""
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: shared pages (a forked child's, say) are split between their users."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory_mb(root_pid: int) -> float:
+    """Memory of a process and all its descendants (PSS, so forked pages are not counted twice), in MiB."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        children.setdefault(parent, []).append(int(entry.name))
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss_bytes(pid)
         stack.extend(children.get(pid, []))
     return total / 2**20
 
@@ -103,7 +112,7 @@ def _watch(proc: subprocess.Popen[bytes]) -> float:
     """Wait for ``proc``, sampling its process tree's memory; the peak in MiB."""
     peak = 0.0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_mb(proc.pid))
+        peak = max(peak, _tree_memory_mb(proc.pid))
         time.sleep(0.1)
     return peak
 

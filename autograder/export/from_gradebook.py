@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from autograder.export.rows import MISSING, ScoreRow
-from autograder.intake.lms import Candidate
 from autograder.intake.roster import Roster, Student
-from autograder.record.gradebook import StoredResult
+from autograder.record.gradebook import StoredResult, as_candidate
 
 FLAGGED_LATE_SECONDS = 1.0
 """A download that says "late" without a time (Canvas's LATE flag) counts as late by the smallest unit."""
-
-
-def _candidate(entry: StoredResult) -> Candidate:
-    info = entry.info
-    return Candidate(Path(info.path), info.student, info.display_name, info.submitted_at, info.late, info.source,
-                     info.original_name or Path(info.path).name, info.attempt)
 
 
 def _late_seconds(entry: StoredResult) -> float | None:
@@ -53,7 +45,7 @@ def _missing(student: Student, max_score: float) -> ScoreRow:
 def score_rows_from(stored: Sequence[StoredResult], max_score: float, roster: Roster | None = None) -> list[ScoreRow]:
     """One row per counted submission, plus, with a roster, one ``missing`` row per student who sent nothing."""
     counted = [s for s in stored if not s.superseded]
-    matched = {s.info.student: roster.find(_candidate(s)) for s in counted} if roster else {}
+    matched = {s.info.student: roster.find(as_candidate(s.info)) for s in counted} if roster else {}
     rows = [_row(s, matched.get(s.info.student)) for s in counted]
     rows = [r if r.max_score else ScoreRow(**{**r.__dict__, "max_score": max_score}) for r in rows]
     if roster:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.intake.lms import Candidate
 from autograder.results import Artifact, QuestionResult, SubmissionResult
 
 MIGRATIONS: tuple[str, ...] = (
@@ -114,6 +115,12 @@ class RunInfo:
     started_at: datetime
     finished_at: datetime
     limits: dict[str, Any]
+
+
+def as_candidate(info: SubmissionInfo) -> Candidate:
+    """The stored submission as intake described it, for matching against a roster again."""
+    return Candidate(Path(info.path), info.student, info.display_name, info.submitted_at, info.late, info.source,
+                     info.original_name or Path(info.path).name, info.attempt)
 
 
 def _encode_artifact(artifact: Artifact) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from autograder.intake.roster import Roster
-from autograder.record.gradebook import StoredResult
+from autograder.record.gradebook import StoredResult, as_candidate
 
 
 def summarise(stored: list[StoredResult], roster: Roster | None = None) -> dict[str, int]:
@@ -20,5 +20,6 @@ def summarise(stored: list[StoredResult], roster: Roster | None = None) -> dict[
     for key in ("graded", "error", "timeout", "not graded yet", "late"):
         summary[key] = counts[key]
     if roster is not None:
-        summary["missing (on roster, no submission)"] = sum(1 for s in roster.students if s.key not in students)
+        found = {roster.find(as_candidate(entry.info)) for entry in stored}
+        summary["missing (on roster, no submission)"] = sum(1 for s in roster.students if s not in found)
     return summary
