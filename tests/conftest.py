@@ -88,3 +88,13 @@ def grade(bundle: LabBundle, path: Path, limits: Limits = FAST_LIMITS) -> Submis
 def failures(result: SubmissionResult) -> dict[str, list[str]]:
     """Failed check messages per question."""
     return {q.name: [c.message for c in q.checks if not c.passed] for q in result.questions}
+
+
+def scores(result: SubmissionResult) -> dict[str, float]:
+    """Points per question."""
+    return {q.name: q.score for q in result.questions}
+
+
+def hidden_messages(result: SubmissionResult) -> dict[str, list[str]]:
+    """Failed hidden check messages per question: what a student sees of the hidden checks."""
+    return {q.name: [c.message for c in q.checks if c.hidden and not c.passed] for q in result.questions}

@@ -11,7 +11,7 @@ from sklearn.datasets import load_sample_images
 
 from autograder.feedback.slicing import cut_tiles
 from autograder.results import SubmissionResult
-from tests.conftest import failures, grade
+from tests.conftest import failures, grade, hidden_messages, scores
 
 pytestmark = pytest.mark.slow
 
@@ -26,14 +26,6 @@ COLUMNS_FIRST = "(pictures.shape[2] - size) // 2"
 @pytest.fixture(scope="module")
 def lab02(bundles):
     return bundles(LAB)
-
-
-def scores(result: SubmissionResult) -> dict[str, float]:
-    return {q.name: q.score for q in result.questions}
-
-
-def hidden_messages(result: SubmissionResult) -> dict[str, list[str]]:
-    return {q.name: [c.message for c in q.checks if c.hidden and not c.passed] for q in result.questions}
 
 
 def assert_hidden_messages_reveal_nothing(result: SubmissionResult) -> None:

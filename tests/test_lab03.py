@@ -9,7 +9,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 from autograder.results import SubmissionResult
-from tests.conftest import failures, grade
+from tests.conftest import failures, grade, hidden_messages, scores
 
 pytestmark = pytest.mark.slow
 
@@ -20,14 +20,6 @@ QUESTIONS = [f"q{i}" for i in range(1, 10)]
 @pytest.fixture(scope="module")
 def lab03(bundles):
     return bundles(LAB)
-
-
-def scores(result: SubmissionResult) -> dict[str, float]:
-    return {q.name: q.score for q in result.questions}
-
-
-def hidden_messages(result: SubmissionResult) -> dict[str, list[str]]:
-    return {q.name: [c.message for c in q.checks if c.hidden and not c.passed] for q in result.questions}
 
 
 def assert_hidden_messages_reveal_nothing(result: SubmissionResult) -> None:

@@ -17,7 +17,7 @@ from autograder.feedback.training import expected_count, split_point, unseen_cou
 from autograder.labs import Course, LabBundle
 from autograder.notebooks import fill_answers
 from autograder.results import SubmissionResult
-from tests.conftest import failures, grade, solution_answers, student_notebook
+from tests.conftest import failures, grade, scores, solution_answers, student_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -94,10 +94,6 @@ def graded(course, lab04, tmp_path_factory):
         return cache[name]
 
     return get
-
-
-def scores(result: SubmissionResult) -> dict[str, float]:
-    return {q.name: q.score for q in result.questions}
 
 
 def test_solution_scores_full_marks_within_seconds(graded):

@@ -21,7 +21,7 @@ from autograder.execute.sandbox import Limits
 from autograder.grade import Grader
 from autograder.notebooks import fill_answers
 from autograder.results import SubmissionResult
-from tests.conftest import failures, solution_answers, student_notebook
+from tests.conftest import failures, scores, solution_answers, student_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -186,10 +186,6 @@ def notebooks(course, tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def graded(grader, notebooks) -> dict[str, SubmissionResult]:
     return {name: grader.grade(notebooks[name]) for name in SUBMISSIONS}
-
-
-def scores(result: SubmissionResult) -> dict[str, float]:
-    return {q.name: q.score for q in result.questions}
 
 
 def hidden_failures(result: SubmissionResult) -> list[str]:
