@@ -174,7 +174,7 @@ BAD_PAGES = {
     "fetch and throw": ("<body><img src='http://127.0.0.1:9/x.png'><script>console.error('boom'); nothing();</script>",
                         ["fetch: http://127.0.0.1:9/x.png", "console.error", "exception"]),
     "blocked by CSP": ("<head><meta http-equiv='Content-Security-Policy' content=\"default-src 'none'\"></head>"
-                       "<body><script>document.title = 'ran';</script>", ["log: Executing inline script violates"]),
+                       "<body><script>document.title = 'ran';</script>", ["Content Security Policy"]),
 }
 
 
