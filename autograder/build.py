@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 from otter.test_files import ExceptionTestFile
 
+from autograder.gradescope.package import make_gradescope_zip
 from autograder.labs import Course, LabBundle, Question
 
 
@@ -135,6 +136,7 @@ def build_lab(course: Course, lab: str, *, student_files: bool = True) -> LabBun
         preload=_preload(dist / "solution.ipynb"),
     )
     bundle.write(dist / "manifest.json")
+    make_gradescope_zip(course, bundle, dist / f"{lab}-gradescope.zip")
     return bundle
 
 

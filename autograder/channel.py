@@ -47,10 +47,10 @@ class Channel:
     @classmethod
     def spawn(
         cls, command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-        stderr_path: Path | None = None, user: int | None = None,
+        stderr_path: Path | None = None, user: int | None = None, group: int | None = None,
     ) -> Channel:
         """Start ``command`` in its own session, speaking on its stdin/stdout (as ``user`` when given)."""
-        ids = {"user": user, "group": user, "extra_groups": []} if user is not None else {}
+        ids = {"user": user, "group": user if group is None else group, "extra_groups": []} if user is not None else {}
         with open(stderr_path or os.devnull, "wb") as stderr:
             proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd,
                                     env=env, start_new_session=True, **ids)

@@ -63,6 +63,10 @@ class Limits:
     """Printed output kept per cell; the rest is counted and dropped, so a print loop cannot fill memory."""
     grace: float = 10.0
     """Seconds after the soft timeout before the process is killed outright."""
+    run_as: tuple[int, int] | None = None
+    """``(uid, gid)`` the student's process runs as when the grader is root; bwrap, if used, is started as it."""
+    use_bwrap: bool = True
+    """False: never use bubblewrap, even when installed (it cannot create namespaces in this container)."""
 
 
 def bwrap_path() -> str | None:
@@ -150,9 +154,9 @@ def apply_limits(limits: dict[str, int]) -> None:
         resource.setrlimit(which, (value, value))
 
 
-def nproc_budget(max_processes: int) -> int:
+def nproc_budget(max_processes: int, uid: int | None = None) -> int:
     """RLIMIT_NPROC counts all of a user's processes, so allow what the user already runs plus the budget."""
-    uid = os.getuid()
+    uid = os.getuid() if uid is None else uid
     mine = 0
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():

@@ -56,11 +56,14 @@ class Execution:
 class StudentSession:
     """One submission's sandboxed runner holding its namespace: run the cells, then answer probe calls."""
 
-    def __init__(self, channel: Channel, limits: sandbox.Limits, *, own_pid_namespace: bool = True) -> None:
+    def __init__(self, channel: Channel, limits: sandbox.Limits, *, own_pid_namespace: bool = True,
+                 uid: int | None = None) -> None:
         self.channel = channel
         self.limits = limits
         self.own_pid_namespace = own_pid_namespace
         """Whether the runner may kill every other process it sees once the cells have run."""
+        self.uid = uid
+        """The user the process was started as, when the grader (root) dropped to another one."""
 
     def __enter__(self) -> StudentSession:
         return self
@@ -74,7 +77,9 @@ class StudentSession:
             "cpu_seconds": self.limits.cpu_seconds,
             "file_size_mb": self.limits.file_size_mb,
         }
-        if os.geteuid() != 0:
+        if self.uid is not None:
+            limits["nproc"] = sandbox.nproc_budget(self.limits.max_processes, uid=self.uid)
+        elif os.geteuid() != 0:
             limits["nproc"] = sandbox.nproc_budget(self.limits.max_processes)
         return limits
 
@@ -132,18 +137,17 @@ class StudentProcess(StudentSession):
         self._scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
         self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
         self._group: cgroup.Group | None = None
-        command, env = self._command(require_sandbox)
+        command, env = self._command(require_sandbox, limits.use_bwrap)
         sandboxed = env == {}
-        user = None
-        if not sandboxed and os.geteuid() == 0:
-            user = UNPRIVILEGED_UID
-            os.chown(self._scratch, user, user)
-        if os.geteuid() == 0:
+        user, group = _identity(limits, sandboxed)
+        if user is not None:
+            os.chown(self._scratch, user, group)
+        elif os.geteuid() == 0:
             self._group = cgroup.create(limits.max_processes, limits.memory_mb)
         if self._group:
             command = self._group.wrap(command)
-        channel = Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr, user=user)
-        super().__init__(channel, limits, own_pid_namespace=sandboxed)
+        channel = Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr, user=user, group=group)
+        super().__init__(channel, limits, own_pid_namespace=sandboxed, uid=user)
 
     def __exit__(self, *exc: object) -> None:
         super().__exit__(*exc)
@@ -152,8 +156,8 @@ class StudentProcess(StudentSession):
         shutil.rmtree(self._scratch, ignore_errors=True)
         self._stderr.unlink(missing_ok=True)
 
-    def _command(self, require_sandbox: bool) -> tuple[list[str], dict[str, str] | None]:
-        bwrap = sandbox.bwrap_path()
+    def _command(self, require_sandbox: bool, use_bwrap: bool = True) -> tuple[list[str], dict[str, str] | None]:
+        bwrap = sandbox.bwrap_path() if use_bwrap else None
         if bwrap:
             return sandbox.bwrap_command(bwrap, self._scratch, [sys.executable, *_RUNNER]), {}
         if require_sandbox:
@@ -166,6 +170,15 @@ class StudentProcess(StudentSession):
 
     def stderr_tail(self) -> str:
         return _last_line(self._stderr)
+
+
+def _identity(limits: sandbox.Limits, sandboxed: bool) -> tuple[int | None, int | None]:
+    """Who a root grader starts the student's process (bwrap or the bare runner) as; (None, None): itself."""
+    if os.geteuid() != 0:
+        return None, None
+    if limits.run_as:
+        return limits.run_as
+    return (None, None) if sandboxed else (UNPRIVILEGED_UID, UNPRIVILEGED_UID)
 
 
 def _cell_fields(cell: Any) -> dict[str, Any]:

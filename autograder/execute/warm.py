@@ -120,7 +120,7 @@ class SandboxFactory:
     def __init__(self, limits: sandbox.Limits, preload: tuple[str, ...], *, warm: bool = True) -> None:
         self.limits = limits
         self.preload = preload
-        self.warm = warm and sandbox.bwrap_path() is not None
+        self.warm = warm and limits.use_bwrap and limits.run_as is None and sandbox.bwrap_path() is not None
         self._local = threading.local()
         self._all: list[Zygote] = []
         self._lock = threading.Lock()
