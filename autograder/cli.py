@@ -30,6 +30,7 @@ from autograder.labs import Course, LabBundle, LabNotFound
 from autograder.progress import BatchProgress
 from autograder.record.gradebook import Gradebook
 from autograder.record.summary import summarise
+from autograder.report import write_class_report, write_feedback
 from autograder.results import SubmissionResult
 
 console = Console(soft_wrap=True)
@@ -121,6 +122,13 @@ def _gradebook_path(ctx: click.Context, given: Path | None) -> Path:
     return given or _course(ctx).root / "gradebook.sqlite"
 
 
+def _existing_gradebook(ctx: click.Context, given: Path | None) -> Path:
+    path = _gradebook_path(ctx, given)
+    if not path.is_file():
+        raise click.ClickException(f"no gradebook at {path}: grade something first")
+    return path
+
+
 def _print_roster(report: RosterReport) -> None:
     for student in report.missing:
         err_console.print(f"[yellow]no submission[/yellow] {student.name or student.key}")
@@ -172,6 +180,40 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
 
 @main.command()
 @click.argument("lab")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the pages; default: out/LAB/feedback in the course folder.")
+@click.option("--late-penalty", default="none", show_default=True, help="Shown on the page when a student is late.")
+@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@click.pass_context
+def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: str, gradebook: Path | None) -> None:
+    """Write one HTML page and one Markdown twin of feedback per student for LAB."""
+    target = out_dir or _course(ctx).root / "out" / lab / "feedback"
+    try:
+        policy = parse_late_policy(late_penalty)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with Gradebook(_existing_gradebook(ctx, gradebook)) as book:
+        written = write_feedback(book.results(lab), book.artifacts, target, lab=lab, policy=policy)
+    err_console.print(f"{len(written)} feedback files written to {target}")
+
+
+@main.command()
+@click.argument("lab")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file; default: out/LAB/report.html in the course folder.")
+@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@click.pass_context
+def report(ctx: click.Context, lab: str, output: Path | None, gradebook: Path | None) -> None:
+    """Write the class analytics page for LAB: distribution, questions, frequent mistakes, errors, lateness."""
+    bundle = _bundle(ctx, lab)
+    target = output or _course(ctx).root / "out" / lab / "report.html"
+    with Gradebook(_existing_gradebook(ctx, gradebook)) as book:
+        write_class_report(book.results(lab), target, lab=lab, questions=bundle.questions)
+    err_console.print(f"class report written to {target}")
+
+
+@main.command()
+@click.argument("lab")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="The LMS (or plain) file format.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Class list, or the LMS's own exported gradebook CSV to fill in.")
@@ -185,9 +227,7 @@ def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: 
            late_penalty: str, gradebook: Path | None) -> None:
     """Write LAB's scores in the import format of an LMS (after the late policy)."""
     bundle = _bundle(ctx, lab)
-    book_path = _gradebook_path(ctx, gradebook)
-    if not book_path.is_file():
-        raise click.ClickException(f"no gradebook at {book_path}: grade something first")
+    book_path = _existing_gradebook(ctx, gradebook)
     try:
         policy = parse_late_policy(late_penalty)
         class_list = load_roster(roster) if roster else None
@@ -212,9 +252,7 @@ def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: 
 @click.pass_context
 def status(ctx: click.Context, lab: str, gradebook: Path | None, roster: Path | None) -> None:
     """Summarise the gradebook for LAB: graded, errors, time-outs, not yet graded, missing, late."""
-    book_path = _gradebook_path(ctx, gradebook)
-    if not book_path.is_file():
-        raise click.ClickException(f"no gradebook at {book_path}: grade something first")
+    book_path = _existing_gradebook(ctx, gradebook)
     with Gradebook(book_path) as book:
         stored = book.results(lab)
     summary = summarise(stored, load_roster(roster) if roster else None)
