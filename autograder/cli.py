@@ -233,13 +233,14 @@ def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: 
         class_list = load_roster(roster) if roster else None
         with Gradebook(book_path) as book:
             rows = score_rows_from(book.results(lab), bundle.max_score, class_list)
-        data = export_scores(rows, fmt, assignment=assignment or lab, max_score=bundle.max_score,
-                             roster_file=roster, policy=policy)
+            data = export_scores(rows, fmt, assignment=assignment or lab, max_score=bundle.max_score,
+                                 roster_file=roster, policy=policy)
+            target = output or _course(ctx).root / "out" / lab / f"{lab}-{fmt}{FILE_EXTENSIONS[fmt]}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            book.record_export(lab, fmt, late_penalty, target.resolve(), data, len(rows))
     except (ValueError, RosterError) as exc:
         raise click.ClickException(str(exc)) from exc
-    target = output or _course(ctx).root / "out" / lab / f"{lab}-{fmt}{FILE_EXTENSIONS[fmt]}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
     for notice in data.notices:
         err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
     err_console.print(f"{len(rows)} rows written to {target}")

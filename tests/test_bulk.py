@@ -137,6 +137,9 @@ def test_lms_downloads_are_mapped_to_the_right_students(tmp_path):
     rows = list(csv.reader(exported.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][-1] == "Lab 1 (48213)" and rows[1][0].strip() == "Points Possible"
     assert {r[1]: r[-1] for r in rows[2:]} == {"101": "12.6", "102": "6.5", "103": ""}
+    with Gradebook(book) as gb:
+        (logged,) = gb.exports("lab01-tensors")
+    assert (logged["format"], logged["late_policy"], logged["rows"]) == ("canvas", "10%/day", 4), "3 graded + 1 missing"
     status = run_cli("status", "lab01-tensors", "--gradebook", str(book), cwd=ROOT)
     assert " late " in status.stdout.replace("│", " ") and "│     1 │" in status.stdout.split("late")[1].split("\n")[0]
 

@@ -35,7 +35,7 @@ def _as_images(value: Any) -> np.ndarray | None:
     pictures = value[:_PER_BATCH] if looks_batched else value
     height, width = pictures.shape[-3:-1] if pictures.shape[-1] in (1, 3, 4) and pictures.ndim >= 3 else (
         pictures.shape[-2:])
-    if min(height, width) < 4 or max(height, width) / min(height, width) > 8:
+    if min(height, width) < 4 or max(height, width) / min(height, width) > 4:
         return None
     return pictures if pictures.size <= MAX_IMAGE_ELEMENTS else None
 

@@ -8,6 +8,7 @@ current run. A partial unique index makes "one current run per submission" a dat
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import sqlite3
@@ -80,6 +81,18 @@ MIGRATIONS: tuple[str, ...] = (
         data BLOB NOT NULL
     );
     CREATE INDEX artifacts_by_run ON artifacts (run_id);
+    """,
+    """
+    CREATE TABLE exports (
+        id INTEGER PRIMARY KEY,
+        lab TEXT NOT NULL,
+        format TEXT NOT NULL,
+        late_policy TEXT NOT NULL,
+        file TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
     """,
 )
 """Schema migrations, applied in order; ``PRAGMA user_version`` records how many have run."""
@@ -298,6 +311,19 @@ class Gradebook:
         cells = tuple(CellRecord(**c) for c in json.loads(row["cells"]))
         return SubmissionResult(info.path, info.student, info.lab, row["status"], row["score"], row["max_score"],
                                 row["message"], question_results, cells, row["duration"])
+
+    def record_export(self, lab: str, fmt: str, late_policy: str, file: Path, content: bytes, rows: int) -> None:
+        """Remember that scores left for an LMS: which format, under which late policy, into which file."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO exports (lab, format, late_policy, file, sha256, rows, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (lab, fmt, late_policy, str(file), hashlib.sha256(content).hexdigest(), rows, _now()),
+            )
+
+    def exports(self, lab: str) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM exports WHERE lab = ? ORDER BY id", (lab,))
+        return [dict(r) for r in rows]
 
     def run_counts(self, lab: str) -> dict[int, int]:
         """Runs recorded per submission id, current or not (for audits and tests)."""
