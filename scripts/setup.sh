@@ -25,7 +25,7 @@ install_system_packages() {
   command -v bwrap >/dev/null 2>&1 \
     || apt_install "the sandbox for student code; without it isolation is weaker" bubblewrap
   if [ "${WITH_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-    apt_install "headless browser for the report test" chromium chromium-driver
+    apt_install "headless browser for the report test" chromium
   fi
 }
 
