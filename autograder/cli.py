@@ -285,7 +285,7 @@ def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
     except IntakeError as exc:
         raise click.ClickException(str(exc)) from exc
     (result,) = grade_many(_bundle(ctx, lab), [notebook], Limits(timeout=timeout), public_only=True)
-    if result.message:
+    if result.status != "graded":
         err_console.print(f"[yellow]{escape(result.message)}[/yellow]")
     for cell in result.cells:
         if cell.status == "error":
