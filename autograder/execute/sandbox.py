@@ -74,7 +74,7 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def _mounted_paths() -> list[str]:
+def mounted_paths() -> list[str]:
     """Read-only paths the sandboxed Python needs: its installation, its packages and our code."""
     package_root = Path(autograder.__file__).resolve().parent
     paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package_root}
@@ -122,7 +122,7 @@ def bwrap_command(bwrap: str, scratch: Path, inner: list[str]) -> list[str]:
     args += ["--uid", "65534", "--gid", "65534", "--hostname", "sandbox"]
     args += _system_args()
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for path in _mounted_paths():
+    for path in mounted_paths():
         args += ["--ro-bind", path, path]
     args += ["--bind", str(scratch), SANDBOX_HOME, "--chdir", SANDBOX_HOME, "--clearenv"]
     for key, value in _environment().items():

@@ -45,8 +45,12 @@ class Zygote:
         self._lock = threading.Lock()
         self._scratch = Path(tempfile.mkdtemp(prefix="autograder-zygote-"))
         self._control, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        config = {"preload": [*ALWAYS_PRELOAD, *preload], "scratch_mb": max(64, limits.file_size_mb * 2),
-                  "control_fd": child_end.fileno()}
+        config = {
+            "preload": [*ALWAYS_PRELOAD, *preload],
+            "scratch_mb": max(64, limits.file_size_mb * 2),
+            "control_fd": child_end.fileno(),
+            "keep": [p for p in sandbox.mounted_paths() if p.startswith("/tmp/")],
+        }
         inner = [sys.executable, "-s", "-P", "-m", "autograder.execute.zygote", json.dumps(config)]
         command = sandbox.bwrap_command(bwrap, self._scratch, inner)
         self._group = cgroup.create(limits.max_processes + 64, limits.memory_mb * 2) if os.geteuid() == 0 else None

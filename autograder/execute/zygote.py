@@ -26,7 +26,7 @@ from autograder.execute import runner
 _libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
 
 
@@ -54,8 +54,21 @@ def _drop_capabilities() -> None:
     _check(_libc.capset(ctypes.byref(Header(0x20080522, 0)), (Data * 2)()), "capset")
 
 
-def enter_namespaces(scratch_mb: int) -> None:
-    """New user/mount/PID/IPC/net/UTS namespaces with private empty /tmp and /sandbox (before forking init)."""
+def _bind_back(fds: list[int], paths: list[str]) -> None:
+    """Re-attach read-only paths that lived under /tmp (a checkout there, say) on top of the fresh /tmp."""
+    for fd, path in zip(fds, paths, strict=True):
+        os.makedirs(path, exist_ok=True)
+        _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None),
+               f"bind {path}")
+        os.close(fd)
+
+
+def enter_namespaces(scratch_mb: int, keep: list[str]) -> None:
+    """New user/mount/PID/IPC/net/UTS namespaces with private empty /tmp and /sandbox (before forking init).
+
+    ``keep`` lists the read-only mounts under /tmp (the Python environment of a checkout in /tmp): they are
+    opened before /tmp is covered and bound back afterwards, keeping their read-only flag.
+    """
     uid, gid = os.getuid(), os.getgid()
     _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS),
            "unshare")
@@ -66,8 +79,10 @@ def enter_namespaces(scratch_mb: int) -> None:
     with open("/proc/self/gid_map", "w") as f:
         f.write(f"{gid} {gid} 1\n")
     _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
+    fds = [os.open(path, os.O_PATH) for path in keep]
     _mount_tmpfs("/tmp", scratch_mb)
     _mount_tmpfs("/sandbox", scratch_mb)
+    _bind_back(fds, keep)
     os.chdir("/sandbox")
 
 
@@ -87,11 +102,11 @@ def _become_init_and_run(channel_in: int, channel_out: int) -> None:
     runner.main()
 
 
-def _child(control: socket.socket, channel_in: int, channel_out: int, scratch_mb: int) -> None:
+def _child(control: socket.socket, channel_in: int, channel_out: int, config: dict[str, Any]) -> None:
     """The forked child: enter namespaces, fork init, reap it, exit with its status."""
     try:
         control.close()
-        enter_namespaces(scratch_mb)
+        enter_namespaces(int(config.get("scratch_mb", 256)), list(config.get("keep", [])))
         init = os.fork()
         if init == 0:
             _become_init_and_run(channel_in, channel_out)
@@ -118,7 +133,7 @@ def _wait_for(child: int, control: socket.socket) -> int:
                 os.kill(child, signal.SIGKILL)
 
 
-def serve(control: socket.socket, scratch_mb: int) -> None:
+def serve(control: socket.socket, config: dict[str, Any]) -> None:
     """Fork one child per ``fork`` request (with its channel fds attached); report each exit."""
     while True:
         message, fds, _, _ = socket.recv_fds(control, 4096, 2)
@@ -129,7 +144,7 @@ def serve(control: socket.socket, scratch_mb: int) -> None:
             return
         child = os.fork()
         if child == 0:
-            _child(control, fds[0], fds[1], scratch_mb)
+            _child(control, fds[0], fds[1], config)
         for fd in fds:
             os.close(fd)
         control.sendall(json.dumps({"op": "forked", "pid": child}).encode())
@@ -153,7 +168,7 @@ def main() -> int:
     config = json.loads(sys.argv[1])
     preload(list(config.get("preload", [])))
     control = socket.socket(fileno=int(config["control_fd"]))
-    serve(control, int(config.get("scratch_mb", 256)))
+    serve(control, config)
     return 0
 
 
