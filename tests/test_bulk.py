@@ -18,6 +18,7 @@ import pytest
 
 from autograder.batch import BatchOptions, grade_batch
 from autograder.execute.sandbox import Limits
+from autograder.export import parse_late_policy
 from autograder.intake.lms import discover
 from autograder.record.gradebook import Gradebook
 
@@ -112,6 +113,50 @@ CANVAS_ROSTER = (
     '"Roe, Rick",102,S002,rroe,CS101-01,\n'
     '"Poe, Edgar",103,S003,epoe,CS101-01,\n'
 )
+
+
+ENCODINGS = {"blackboard": ("utf-16", "\t"), "json": None}
+
+
+def _table(path: Path, fmt: str) -> list[list[str]]:
+    if fmt == "json":
+        return [[r["student"], str(r["score"])] for r in json.loads(path.read_text())["rows"]]
+    encoding, delimiter = ENCODINGS.get(fmt) or ("utf-8-sig", ",")
+    return list(csv.reader(path.read_text(encoding=encoding).splitlines(), delimiter=delimiter))
+
+
+@pytest.fixture(scope="module")
+def canvas_gradebook(tmp_path_factory) -> Path:
+    """A gradebook holding a small Canvas download: one late submission, one on time."""
+    folder = tmp_path_factory.mktemp("canvas")
+    examples = ROOT / "examples" / "lab01-tensors"
+    canvas = folder / "CS101-Lab 1_submissions.zip"
+    with zipfile.ZipFile(canvas, "w") as z:
+        z.write(examples / "ada.ipynb", "doejane_LATE_101_99812_lab01-tensors.ipynb")
+        z.write(examples / "ben.ipynb", "roerick_102_99813_lab.ipynb")
+    book = folder / "g.sqlite"
+    assert run_cli("grade", "lab01-tensors", str(canvas), "--gradebook", str(book), cwd=ROOT).returncode == 0
+    return book
+
+
+@pytest.mark.parametrize("fmt", ["canvas", "moodle", "blackboard", "brightspace", "gradescope", "csv", "json"])
+def test_every_export_read_back_matches_the_gradebook(fmt, canvas_gradebook, tmp_path):
+    book = canvas_gradebook
+    out = tmp_path / f"export.{fmt}"
+    done = run_cli("export", "lab01-tensors", "--format", fmt, "--late-penalty", "10%/day", "--gradebook", str(book),
+                   "-o", str(out), cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    policy = parse_late_policy("10%/day")
+    with Gradebook(book) as gb:
+        stored = gb.results("lab01-tensors")
+    table = _table(out, fmt)
+    for entry in stored:
+        late = entry.info.late_seconds or (1.0 if entry.info.late else None)
+        final, _ = policy.apply(entry.result.score, entry.result.max_score, late)
+        names = {entry.info.student, f"#{entry.info.student}", entry.info.display_name}
+        rows = [r for r in table if names & {cell.strip() for cell in r}]
+        assert len(rows) == 1, (fmt, entry.info.student, table)
+        assert any(cell.strip() in (f"{final:g}", str(final)) for cell in rows[0]), (fmt, final, rows[0])
 
 
 def test_lms_downloads_are_mapped_to_the_right_students(tmp_path):
