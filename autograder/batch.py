@@ -22,7 +22,7 @@ from autograder.grade import Grader
 from autograder.intake.lms import Candidate, latest_per_student
 from autograder.labs import LabBundle
 from autograder.record.gradebook import Gradebook, RunInfo, SubmissionInfo
-from autograder.results import ERROR, SubmissionResult, failed_result
+from autograder.results import ERROR, INTERNAL_ERROR, SubmissionResult, failed_result
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def _grade_one(grader: Grader, item: Pending) -> tuple[Pending, SubmissionResult
     except Exception as exc:
         log.exception("internal error grading %s", item.candidate.path)
         result = failed_result(grader.bundle, str(item.candidate.path), item.candidate.student, ERROR,
-                               f"internal grader error ({type(exc).__name__}: {exc})")
+                               f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")
     run = RunInfo(grader.bundle.version, autograder.__version__, started, datetime.now(timezone.utc),
                   asdict(grader.limits))
     return item, result, run

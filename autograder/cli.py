@@ -28,7 +28,7 @@ from autograder.intake.lms import discover
 from autograder.intake.roster import RosterError, RosterReport, load_roster, reconcile
 from autograder.labs import Course, LabBundle, LabNotFound
 from autograder.progress import BatchProgress
-from autograder.record.gradebook import Gradebook
+from autograder.record.gradebook import Gradebook, GradebookError
 from autograder.record.summary import summarise
 from autograder.report import write_class_report, write_feedback
 from autograder.results import SubmissionResult
@@ -160,11 +160,14 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
     except (IntakeError, RosterError) as exc:
         raise click.ClickException(str(exc)) from exc
     options = BatchOptions(jobs=kwargs["jobs"], regrade=kwargs["regrade"], limits=limits, due=due)
-    with Gradebook(book_path) as book, BatchProgress(err_console, len(candidates)) as progress:
-        outcome = grade_batch(bundle, book, candidates, options, on_result=progress.advance)
-        chosen = set(outcome.submission_ids)
-        stored = book.results(lab, include_superseded=True)
-        results = [s.result for s in stored if s.result and s.submission_id in chosen]
+    try:
+        with Gradebook(book_path) as book, BatchProgress(err_console, len(candidates)) as progress:
+            outcome = grade_batch(bundle, book, candidates, options, on_result=progress.advance)
+            chosen = set(outcome.submission_ids)
+            stored = book.results(lab, include_superseded=True)
+            results = [s.result for s in stored if s.result and s.submission_id in chosen]
+    except GradebookError as exc:
+        raise click.ClickException(f"{exc}. Results stored so far are kept; run again to grade the rest.") from exc
     progress.summary(outcome.graded_now, len(chosen) - outcome.graded_now)
     document = json.dumps([r.to_dict() for r in results], indent=2)
     if kwargs["output"]:

@@ -20,7 +20,7 @@ from autograder.feedback.runtime import cell_errors_message
 from autograder.intake import IntakeError, load_submission, student_name
 from autograder.labs import LabBundle
 from autograder.record import artifacts
-from autograder.results import ERROR, GRADED, TIMEOUT, SubmissionResult, failed_result, score_questions
+from autograder.results import ERROR, GRADED, INTERNAL_ERROR, TIMEOUT, SubmissionResult, failed_result, score_questions
 
 log = logging.getLogger(__name__)
 
@@ -121,4 +121,4 @@ def grade_many(bundle: LabBundle, paths: Iterable[Path], limits: Limits, **optio
             except Exception as exc:
                 log.exception("internal error grading %s", path)
                 yield failed_result(bundle, str(path), student_name(path, bundle.lab), ERROR,
-                                    f"internal grader error ({type(exc).__name__}: {exc})")
+                                    f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")

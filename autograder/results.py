@@ -12,6 +12,9 @@ from autograder.labs import LabBundle
 RESULT_SCHEMA = 1
 
 GRADED, ERROR, TIMEOUT = "graded", "error", "timeout"
+INTERNAL_ERROR = "internal grader error"
+"""Prefix of the message of a run that failed because of the grader (a full disk, say), not the submission;
+such runs are graded again by the next batch."""
 
 
 @dataclass(frozen=True)

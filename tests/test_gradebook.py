@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timezone
 
+import numpy as np
 import pytest
 
 from autograder.check.run import CaseResult
 from autograder.execute.session import CellRecord
 from autograder.record.gradebook import Gradebook, GradebookError, RunInfo, SubmissionInfo
-from autograder.results import QuestionResult, SubmissionResult
+from autograder.results import Artifact, QuestionResult, SubmissionResult
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 RUN = RunInfo("abc123", "0.1.0", NOW, NOW, {"timeout": 60})
@@ -102,3 +104,28 @@ def test_a_gradebook_from_a_newer_grader_or_a_broken_file_is_refused(tmp_path):
     garbage.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(GradebookError, match="not a usable gradebook"), Gradebook(garbage):
         pass
+
+
+def test_a_gradebook_that_refuses_writes_gives_a_clear_error_and_keeps_what_was_stored(tmp_path):
+    path = tmp_path / "g.sqlite"
+    with Gradebook(path) as book:
+        sid = book.add_submission(info())
+        book.record_run(sid, result(1), RUN)
+        (pages,) = book.db.execute("PRAGMA page_count").fetchone()
+        book.db.execute(f"PRAGMA max_page_count = {pages}")  # the file cannot grow any more: like a full disk
+        big = replace(result(2), artifacts=(Artifact("photo", "image", np.zeros((256, 256, 3))),))
+        with pytest.raises(GradebookError, match="cannot write the gradebook"):
+            book.record_run(sid, big, RUN)
+    with Gradebook(path) as book:
+        assert [s.result.score for s in book.results("lab01-tensors") if s.result] == [1]
+
+
+def test_runs_that_failed_because_of_the_grader_are_graded_again(tmp_path):
+    broken = SubmissionResult("/class/ana.ipynb", "ana", "lab01-tensors", "error", 0.0, 2.0,
+                              "internal grader error (OSError: [Errno 28] No space left on device)")
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        sid = book.add_submission(info())
+        book.record_run(sid, broken, RUN)
+        assert book.needs_grading(sid)
+        book.record_run(sid, result(2), RUN)
+        assert not book.needs_grading(sid)

@@ -8,6 +8,7 @@ current run. A partial unique index makes "one current run per submission" a dat
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograder.intake.lms import Candidate
-from autograder.results import Artifact, QuestionResult, SubmissionResult
+from autograder.results import INTERNAL_ERROR, Artifact, QuestionResult, SubmissionResult
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -235,8 +236,10 @@ class Gradebook:
             self.db.executemany("UPDATE submissions SET superseded = 1 WHERE id = ?", [(i,) for i in superseded_ids])
 
     def needs_grading(self, submission_id: int) -> bool:
-        row = self.db.execute("SELECT 1 FROM runs WHERE submission_id = ? AND current = 1", (submission_id,))
-        return row.fetchone() is None
+        """No current run yet, or the current one failed because of the grader rather than the submission."""
+        row = self.db.execute("SELECT message FROM runs WHERE submission_id = ? AND current = 1", (submission_id,))
+        found = row.fetchone()
+        return found is None or str(found["message"]).startswith(INTERNAL_ERROR)
 
     def record_run(self, submission_id: int, result: SubmissionResult, run: RunInfo) -> int:
         """Store a finished run and its checks atomically; an earlier current run is kept as history."""
@@ -263,7 +266,7 @@ class Gradebook:
         return run_id
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self.path)
 
     def results(self, lab: str, *, include_superseded: bool = False) -> list[StoredResult]:
         """Every submission of the lab with its current run, ordered by student then attempt."""
@@ -339,13 +342,29 @@ class Gradebook:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; a write the disk refuses is a GradebookError."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
+        self.path = path
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise GradebookError(f"cannot write the gradebook {self.path}: {exc}") from exc
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> bool:
+        if exc_type:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise GradebookError(f"cannot write the gradebook {self.path} (is the disk full?): {exc}") from exc
+            return False
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise GradebookError(f"cannot write the gradebook {self.path} (is the disk full?): {exc}") from exc
+        return False
