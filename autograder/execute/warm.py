@@ -42,7 +42,6 @@ class Zygote:
         if bwrap is None:
             raise ZygoteError("bubblewrap is not installed")
         self.limits = limits
-        self._lock = threading.Lock()
         self._scratch = Path(tempfile.mkdtemp(prefix="autograder-zygote-"))
         self._control, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         config = {

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -336,9 +335,6 @@ class Gradebook:
             (lab,),
         ).fetchall()
         return {int(r[0]): int(r[1]) for r in rows}
-
-    def iter_labs(self) -> Iterator[str]:
-        yield from (r[0] for r in self.db.execute("SELECT DISTINCT lab FROM submissions ORDER BY lab"))
 
 
 class _Transaction:
