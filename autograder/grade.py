@@ -1,7 +1,8 @@
-"""Grade submissions: intake, run in the sandbox, check in a separate process, score.
+"""Grade submissions: run a received notebook in the sandbox, check it in a separate process, score it.
 
-One submission's failure never stops the others: every path out of ``grade_submission`` is a
-``SubmissionResult`` with a status and a one-line message.
+One submission's failure never stops the others: every path out of ``Grader.grade`` is a ``SubmissionResult``
+with a status and a one-line message, and ``Grader.grade`` is the one place where a failure of the grader
+itself becomes a result (marked ``INTERNAL_ERROR``, so the next batch grades it again).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from autograder.check.run import CheckError, CheckWorker
-from autograder.execute.sandbox import Limits
+from autograder.check.score import failed_result, score_questions
 from autograder.execute.warm import SandboxFactory
 from autograder.feedback.runtime import cell_errors_message
-from autograder.intake import IntakeError, load_submission, student_name
+from autograder.intake import file_candidate, receive
 from autograder.labs import LabBundle
+from autograder.model import INTERNAL_ERROR, ExecutionStatus, Limits, Received, Status, SubmissionResult
 from autograder.record import artifacts
-from autograder.results import ERROR, GRADED, INTERNAL_ERROR, TIMEOUT, SubmissionResult, failed_result, score_questions
 
 log = logging.getLogger(__name__)
 
@@ -73,52 +74,58 @@ class Grader:
                 worker.close()
             self._workers.clear()
 
-    def grade(self, path: Path, student: str | None = None) -> SubmissionResult:
-        """Grade one file; never raises for anything the submission does."""
+    def grade(self, received: Received) -> SubmissionResult:
+        """Grade one received file; never raises, whatever the submission or the grader does."""
         started = time.monotonic()
-        bundle = self.bundle
         try:
-            sub = load_submission(path, bundle.lab)
-        except IntakeError as exc:
-            return failed_result(bundle, str(path), student or student_name(path, bundle.lab), ERROR, str(exc))
-        name = student or sub.student
+            result = self._grade(received)
+        except Exception as exc:
+            log.exception("internal error grading %s", received.candidate.path)
+            result = self._failed(received, Status.ERROR, f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")
+        return replace(result, duration=time.monotonic() - started)
+
+    def grade_file(self, path: Path) -> SubmissionResult:
+        """Grade a file given on its own (its name is the student's identity)."""
+        return self.grade(receive(file_candidate(path, self.bundle.lab), self.bundle.lab))
+
+    def _failed(self, received: Received, status: Status, message: str) -> SubmissionResult:
+        return failed_result(self.bundle, str(received.candidate.path), received.candidate.student, status, message)
+
+    def _grade(self, received: Received) -> SubmissionResult:
+        if received.problem is not None:
+            return self._failed(received, Status.ERROR, received.problem)
+        bundle = self.bundle
         with self.sandboxes.session() as session:
-            execution = session.run(list(sub.cells), list(bundle.names), bundle.preload)
-            if execution.status != "ok":
-                status = TIMEOUT if execution.status == "timeout" else ERROR
-                return replace(failed_result(bundle, str(path), name, status, execution.message),
-                               duration=time.monotonic() - started)
+            execution = session.run(received.cells, bundle.names, bundle.preload)
+            if execution.status != ExecutionStatus.OK:
+                status = Status.TIMEOUT if execution.status == ExecutionStatus.TIMEOUT else Status.ERROR
+                return self._failed(received, status, execution.message)
             try:
                 run = self._checker().run(bundle.test_files(self.public_only), execution, session, CHECK_TIMEOUT)
             except CheckError as exc:
-                log.error("checks failed on %s: %s", path, exc)
-                return replace(failed_result(bundle, str(path), name, ERROR, str(exc)),
-                               cells=execution.cells, duration=time.monotonic() - started)
+                log.error("checks failed on %s: %s", received.candidate.path, exc)
+                return replace(self._failed(received, Status.ERROR, str(exc)), cells=execution.cells)
         questions = score_questions(bundle, run.cases, run.all_or_nothing)
-        status, message = GRADED, cell_errors_message(execution.cells, self.limits)
+        status, message = Status.GRADED, cell_errors_message(execution.cells, self.limits)
         if execution.timed_out:
-            status, message = TIMEOUT, _timeout_message(self.limits, len(execution.cells), len(sub.cells))
+            status = Status.TIMEOUT
+            message = _timeout_message(self.limits, len(execution.cells), len(received.cells))
         return SubmissionResult(
-            submission=str(path), student=name, lab=bundle.lab, status=status,
-            score=round(sum(q.score for q in questions), 6), max_score=bundle.max_score, message=message,
-            questions=questions, cells=execution.cells, duration=time.monotonic() - started,
+            submission=str(received.candidate.path), student=received.candidate.student, lab=bundle.lab,
+            status=status, score=round(sum(q.score for q in questions), 6), max_score=bundle.max_score,
+            message=message, questions=questions, cells=execution.cells,
             artifacts=artifacts.extract(execution.raw_values),
         )
 
 
-def grade_submission(bundle: LabBundle, path: Path, limits: Limits, *, public_only: bool = False) -> SubmissionResult:
-    """Grade a single file in a cold sandbox (for many files, use a ``Grader``)."""
-    with Grader(bundle, limits, warm=False, public_only=public_only) as grader:
-        return grader.grade(path)
-
-
 def grade_many(bundle: LabBundle, paths: Iterable[Path], limits: Limits, **options: bool) -> Iterator[SubmissionResult]:
-    """Grade each path in turn with one warm grader, yielding results as they come."""
+    """Grade each file given on its own in turn with one warm grader, yielding results as they come."""
     with Grader(bundle, limits, **options) as grader:
         for path in paths:
-            try:
-                yield grader.grade(path)
-            except Exception as exc:
-                log.exception("internal error grading %s", path)
-                yield failed_result(bundle, str(path), student_name(path, bundle.lab), ERROR,
-                                    f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")
+            yield grader.grade_file(path)
+
+
+def grade_submission(bundle: LabBundle, path: Path, limits: Limits, *, public_only: bool = False) -> SubmissionResult:
+    """Grade a single file in a cold sandbox (for many files, use a ``Grader``)."""
+    (result,) = grade_many(bundle, [path], limits, warm=False, public_only=public_only)
+    return result

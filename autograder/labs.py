@@ -7,6 +7,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from autograder.model import Question
+
 MANIFEST_VERSION = 1
 
 
@@ -46,12 +48,6 @@ class Course:
 
     def dist_dir(self, lab: str) -> Path:
         return self.root / "dist" / lab
-
-
-@dataclass(frozen=True)
-class Question:
-    name: str
-    points: float
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,16 @@ def loads(body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
         raise TransportError(f"malformed message: {type(exc).__name__}: {exc}") from exc
 
 
+def loads_header(body: bytes) -> dict[str, Any]:
+    """Only the JSON header of a message body, without decoding its values (the grader forwards those)."""
+    try:
+        head_len, _ = struct.unpack_from("<QI", body, 0)
+        doc = json.loads(body[12 : 12 + head_len])
+        return dict(doc["header"])
+    except Exception as exc:
+        raise TransportError(f"malformed message: {type(exc).__name__}: {exc}") from exc
+
+
 def write_message(stream: BinaryIO, header: dict[str, Any], values: dict[str, Any] | None = None) -> None:
     """Write one length-prefixed message to a binary stream and flush it."""
     write_raw(stream, dumps(header, values))

@@ -1,7 +1,8 @@
-"""Shared fixtures: the course in this repository, its lab bundles, and a submission maker."""
+"""Shared fixtures: the course in this repository, its lab bundles, a submission maker, and golden files."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,14 +10,41 @@ import nbformat
 import pytest
 
 from autograder.build import bundle_for
-from autograder.execute.sandbox import Limits
 from autograder.grade import grade_submission
 from autograder.labs import Course, LabBundle
+from autograder.model import Limits, SubmissionResult
 from autograder.notebooks import answer_cells, fill_answers
-from autograder.results import SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[1]
+GOLDENS = Path(__file__).resolve().parent / "goldens"
 FAST_LIMITS = Limits(timeout=30, grace=5)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="Rewrite the golden files instead of comparing.")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, bytes | str], None]:
+    """``golden("export/canvas.csv", content)``: compare with tests/goldens/..., or rewrite it with --update-goldens."""
+    update = bool(request.config.getoption("--update-goldens"))
+
+    def compare(name: str, content: bytes | str) -> None:
+        data = content.encode() if isinstance(content, str) else content
+        path = GOLDENS / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            return
+        assert path.is_file(), f"no golden file {path.relative_to(ROOT)}: run pytest with --update-goldens"
+        expected = path.read_bytes()
+        if data != expected:
+            text = data.decode(errors="replace").splitlines()
+            want = expected.decode(errors="replace").splitlines()
+            diff = "\n".join(difflib.unified_diff(want, text, "golden", "now", lineterm=""))
+            raise AssertionError(f"{name} differs from its golden file (--update-goldens if intended):\n{diff}")
+
+    return compare
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,13 @@ from autograder import transport
 from autograder.check.run import run_checks
 from autograder.execute import sandbox
 from autograder.execute.session import StudentProcess
+from autograder.model import Limits
 
-LIMITS = sandbox.Limits(timeout=5, grace=3, call_timeout=2)
+LIMITS = Limits(timeout=5, grace=3, call_timeout=2)
 needs_bwrap = pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bubblewrap is not installed")
 
 
-def run(cells: list[str], names: list[str], limits: sandbox.Limits = LIMITS):
+def run(cells: list[str], names: list[str], limits: Limits = LIMITS):
     with StudentProcess(limits) as student:
         execution = student.run(cells, names)
     values = transport.loads(execution.raw_values)[1] if execution.raw_values else {}
@@ -33,7 +34,7 @@ def test_cells_run_in_order_and_later_cells_run_after_an_error():
 
 
 def test_soft_deadline_keeps_values_from_cells_that_ran():
-    execution, values = run(["a = 1", "while True:\n    pass", "b = 2"], ["a", "b"], sandbox.Limits(timeout=1, grace=3))
+    execution, values = run(["a = 1", "while True:\n    pass", "b = 2"], ["a", "b"], Limits(timeout=1, grace=3))
     assert execution.status == "ok" and execution.timed_out
     assert [c.status for c in execution.cells] == ["ok", "timeout"]
     assert values == {"a": 1}
@@ -42,7 +43,7 @@ def test_soft_deadline_keeps_values_from_cells_that_ran():
 def test_hard_deadline_kills_code_that_ignores_the_soft_one():
     started = time.monotonic()
     cells = ["import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass"]
-    execution, _ = run(cells, [], sandbox.Limits(timeout=1, grace=1))
+    execution, _ = run(cells, [], Limits(timeout=1, grace=1))
     assert execution.status == "timeout"
     assert time.monotonic() - started < 6
 
@@ -156,7 +157,7 @@ def test_a_function_that_hangs_fails_its_check_only(tmp_path):
             assert x == 1
         """,
     )
-    with StudentProcess(sandbox.Limits(timeout=5, grace=2, call_timeout=1)) as student:
+    with StudentProcess(Limits(timeout=5, grace=2, call_timeout=1)) as student:
         execution = student.run(["def slow(v):\n    while True:\n        pass", "x = 1"], ["slow", "x"])
         result = run_checks([test], execution, student, timeout=30)
     outcome = {c.name: c for c in result.cases}
@@ -219,7 +220,7 @@ def test_keras_models_histories_and_callbacks_arrive_as_records_and_predict_is_p
     )
     accuracies = []
     for _ in range(2):
-        with StudentProcess(sandbox.Limits(timeout=120)) as student:
+        with StudentProcess(Limits(timeout=120)) as student:
             execution = student.run([KERAS_CELL], ["model", "history", "counter"], ("keras",))
             result = run_checks([test], execution, student, timeout=60)
             accuracies.append(transport.loads(execution.raw_values)[1]["history"].history["val_accuracy"])

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from autograder import protocol
 from autograder.feedback.keras import (
     as_record,
     explain_accuracy,
@@ -23,16 +24,16 @@ from autograder.feedback.keras import (
     explain_predictions,
     loss_name,
 )
-from autograder.transport import Opaque, Record
+from autograder.protocol import HistoryRecord, KerasLayerRecord, KerasModelRecord, OptimizerRecord
+from autograder.transport import FunctionRef, Opaque, Record
 
 SPARSE = "sparse_categorical_crossentropy"
 
 
 def layer(units: int, activation: str, built: bool = True, name: str = "dense") -> Record:
-    return Record(
-        "keras.layers.Dense",
-        {"class_name": "Dense", "name": name, "units": units, "activation": activation, "built": built},
-    )
+    record = KerasLayerRecord(class_name="Dense", name=name, units=units, activation=activation, built=built,
+                              output_shape=(None, units), count_params=0, config={})
+    return protocol.as_record(record, KerasLayerRecord.TYPE_PREFIX + "Dense")
 
 
 def model(
@@ -49,21 +50,23 @@ def model(
 ) -> Record:
     """A model record as the grader sends it (float32 learning rate included)."""
     layers = [layer(u, a, built, f"dense_{i}") for i, (u, a) in enumerate(zip(units, activations, strict=True))]
-    opt = Record("keras.optimizers.X", {"class_name": optimizer, "learning_rate": learning_rate})
-    return Record(
-        "keras.Model",
-        {
-            "class_name": "Sequential",
-            "built": built,
-            "layers": layers,
-            "count_params": 6570 if built else 0,
-            "input_shape": input_shape if built else None,
-            "compiled": compiled,
-            "optimizer": opt if compiled else None,
-            "loss": loss if compiled else None,
-            "metrics": list(metrics) if compiled else [],
-        },
+    opt = protocol.as_record(OptimizerRecord(optimizer, learning_rate), OptimizerRecord.TYPE_PREFIX + optimizer)
+    record = KerasModelRecord(
+        class_name="Sequential",
+        built=built,
+        layers=layers,
+        count_params=6570 if built else 0,
+        input_shape=input_shape if built else None,
+        output_shape=(None, units[-1]) if built and units else None,
+        compiled=compiled,
+        optimizer=opt if compiled else None,
+        loss=loss if compiled else None,
+        metrics=list(metrics) if compiled else [],
+        weights=[],
+        predict=FunctionRef("model.predict"),
+        evaluate=FunctionRef("model.evaluate"),
     )
+    return protocol.as_record(record, KerasModelRecord.TYPE_NAME)
 
 
 def history(epochs: int = 20, steps: int = 22, validation: bool = True, metric: str = "accuracy") -> Record:
@@ -73,10 +76,8 @@ def history(epochs: int = 20, steps: int = 22, validation: bool = True, metric: 
             "val_loss": list(np.linspace(1.1, 0.2, epochs)),
             f"val_{metric}": list(np.linspace(0.4, 0.96, epochs)),
         }
-    return Record(
-        "keras.callbacks.History",
-        {"history": curves, "params": {"verbose": 0, "epochs": epochs, "steps": steps}, "epoch": list(range(epochs))},
-    )
+    record = HistoryRecord(curves, {"verbose": 0, "epochs": epochs, "steps": steps}, list(range(epochs)))
+    return protocol.as_record(record, HistoryRecord.TYPE_NAME)
 
 
 def probabilities(n: int = 6, k: int = 10, seed: int = 0) -> np.ndarray:

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from autograder import protocol
 from autograder.feedback import Finding
 from autograder.feedback.training import (
     batches_needed,
@@ -26,6 +27,7 @@ from autograder.feedback.training import (
     unseen_count_cases,
     unseen_split_cases,
 )
+from autograder.protocol import HistoryRecord
 from autograder.transport import Record
 
 
@@ -323,7 +325,7 @@ def test_held_out_right_answers_and_public_mode():
 def history(epochs=8, steps=90, keys=("loss", "accuracy", "val_loss", "val_accuracy")) -> Record:
     logs = {key: [0.5] * epochs for key in keys}
     params = {"verbose": 0, "epochs": epochs, "steps": steps}
-    return Record("keras.callbacks.History", {"history": logs, "params": params, "epoch": list(range(epochs))})
+    return protocol.as_record(HistoryRecord(logs, params, list(range(epochs))), HistoryRecord.TYPE_NAME)
 
 
 def test_explain_history():

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 
-from autograder.check.run import CaseResult
-from autograder.execute.session import CellRecord
+from autograder.model import Artifact, CaseResult, CellRecord, QuestionResult, SubmissionResult
 from autograder.record.gradebook import Gradebook, GradebookError, RunInfo, SubmissionInfo
-from autograder.results import Artifact, QuestionResult, SubmissionResult
 
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 RUN = RunInfo("abc123", "0.1.0", NOW, NOW, {"timeout": 60})
 
 

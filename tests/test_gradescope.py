@@ -16,13 +16,11 @@ from typing import Any
 import pytest
 
 from autograder.build import bundle_for
-from autograder.check.run import CaseResult
-from autograder.execute.sandbox import Limits
 from autograder.gradescope import make_gradescope_zip
 from autograder.gradescope import run as gs_run
 from autograder.gradescope.results import error_results_json, to_results_json
 from autograder.labs import Course, LabBundle
-from autograder.results import GRADED, QuestionResult, SubmissionResult
+from autograder.model import CaseResult, Limits, QuestionResult, Status, SubmissionResult
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = "lab01-tensors"
@@ -202,7 +200,7 @@ def test_find_submission(tmp_path: Path) -> None:
 def test_all_or_nothing_questions_give_no_points_to_passed_checks(bundle: LabBundle) -> None:
     checks = (CaseResult("q1", "test_a", 1.0, True, False, ""), CaseResult("q1", "test_b", 1.0, False, True, "wrong"))
     questions = (QuestionResult("q1", 0.0, 2.0, checks),)
-    result = SubmissionResult("s.ipynb", "s", LAB, GRADED, 0.0, 2.0, "", questions, duration=2.4)
+    result = SubmissionResult("s.ipynb", "s", LAB, Status.GRADED, 0.0, 2.0, "", questions, duration=2.4)
     data = to_results_json(result, bundle)
     assert [(t["number"], t["score"], t["max_score"], t["status"]) for t in data["tests"]] == [
         ("1.1", 0.0, 1.0, "passed"), ("1.2", 0.0, 1.0, "failed")]

@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.execute.sandbox import Limits
 from autograder.grade import grade_many
+from autograder.model import Limits
 from tests.conftest import failures, grade
 
 pytestmark = pytest.mark.slow

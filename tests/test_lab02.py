@@ -10,7 +10,7 @@ import pytest
 from sklearn.datasets import load_sample_images
 
 from autograder.feedback.slicing import cut_tiles
-from autograder.results import SubmissionResult
+from autograder.model import SubmissionResult
 from tests.conftest import failures, grade, hidden_messages, scores
 
 pytestmark = pytest.mark.slow

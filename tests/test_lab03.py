@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from autograder.results import SubmissionResult
+from autograder.model import SubmissionResult
 from tests.conftest import failures, grade, hidden_messages, scores
 
 pytestmark = pytest.mark.slow

@@ -15,8 +15,8 @@ import pytest
 
 from autograder.feedback.training import expected_count, split_point, unseen_count_cases, unseen_split_cases
 from autograder.labs import Course, LabBundle
+from autograder.model import SubmissionResult
 from autograder.notebooks import fill_answers
-from autograder.results import SubmissionResult
 from tests.conftest import failures, grade, scores, solution_answers, student_notebook
 
 pytestmark = pytest.mark.slow

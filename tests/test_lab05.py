@@ -17,10 +17,9 @@ import nbformat
 import pytest
 
 from autograder import transport
-from autograder.execute.sandbox import Limits
 from autograder.grade import Grader
+from autograder.model import Limits, SubmissionResult
 from autograder.notebooks import fill_answers
-from autograder.results import SubmissionResult
 from tests.conftest import failures, scores, solution_answers, student_notebook
 
 pytestmark = pytest.mark.slow
@@ -185,7 +184,7 @@ def notebooks(course, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def graded(grader, notebooks) -> dict[str, SubmissionResult]:
-    return {name: grader.grade(notebooks[name]) for name in SUBMISSIONS}
+    return {name: grader.grade_file(notebooks[name]) for name in SUBMISSIONS}
 
 
 def hidden_failures(result: SubmissionResult) -> list[str]:
@@ -199,7 +198,7 @@ def test_solution_grades_identically_three_times_in_a_row(grader, notebooks):
     runs, seconds = [], []
     for _ in range(3):
         started = time.monotonic()
-        runs.append(grader.grade(notebooks["solution"]))
+        runs.append(grader.grade_file(notebooks["solution"]))
         seconds.append(time.monotonic() - started)
     histories = [values["history"] for values in grader.sandboxes.values[-3:]]
     print(f"\nlab05 solution graded in {', '.join(f'{s:.1f}' for s in seconds)} s")
@@ -219,7 +218,7 @@ def test_other_right_ways_score_full_marks(graded):
 
 
 def test_untouched_student_notebook_scores_zero(grader, course):
-    result = grader.grade(course.student_dir(LAB) / f"{LAB}.ipynb")
+    result = grader.grade_file(course.student_dir(LAB) / f"{LAB}.ipynb")
     assert (result.status, result.score) == ("graded", 0)
     assert not any(c.passed for q in result.questions for c in q.checks)
     messages = failures(result)
@@ -292,7 +291,7 @@ def test_a_numpy_float_answer_is_graded(grader, course, tmp_path):
     assert "manual_acc = np.mean(" in answers["q7"]
     path = tmp_path / "numpy_float.ipynb"
     nbformat.write(fill_answers(student_notebook(course, LAB), answers), path)
-    result = grader.grade(path)
+    result = grader.grade_file(path)
     assert (result.status, result.score) == ("graded", FULL), result.message
 
 

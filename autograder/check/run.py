@@ -6,26 +6,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import transport
-from autograder.channel import Channel, ChannelClosed, ChannelTimeout
-from autograder.execute.session import Execution, StudentSession
+from autograder import protocol, transport
+from autograder.execute.channel import Channel, ChannelClosed, ChannelTimeout
+from autograder.execute.session import StudentSession
+from autograder.model import CaseResult, CaseState, Execution
 
 MAX_ROUNDS = 6
 """Probe rounds before giving up on calls a check keeps asking for (one per sequential call)."""
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """The outcome of one test case (one check function) of one question."""
-
-    question: str
-    name: str
-    points: float
-    """Points this case is worth."""
-    passed: bool
-    hidden: bool
-    message: str
-    """What the student sees: the check's own explanation, never its source."""
 
 
 @dataclass(frozen=True)
@@ -40,21 +27,16 @@ class CheckError(Exception):
     """The check process itself failed (a broken test file, or it ran out of time)."""
 
 
-def _parse(raw: bytes) -> tuple[dict, dict]:
-    header, values = transport.loads(raw)
-    if header.get("op") != "checked":
-        raise CheckError(f"unexpected reply from the check process: {header.get('op')!r}")
-    return header, values
+def _checked(raw: bytes) -> tuple[protocol.Checked, dict]:
+    return protocol.decode(raw, protocol.Checked)
 
 
-def _cases(header: dict) -> CheckRun:
+def _cases(reply: protocol.Checked) -> CheckRun:
     cases = tuple(
-        CaseResult(
-            c["question"], c["name"], float(c["points"]), c["state"] == "passed", bool(c["hidden"]), str(c["message"])
-        )
-        for c in header["cases"]
+        CaseResult(c.question, c.name, c.points, c.state == CaseState.PASSED, c.hidden, c.message)
+        for c in reply.cases
     )
-    return CheckRun(cases, dict(header["all_or_nothing"]))
+    return CheckRun(cases, dict(reply.all_or_nothing))
 
 
 class CheckWorker:
@@ -77,36 +59,41 @@ class CheckWorker:
         """Run every test case against the execution's values; probe the student's functions as needed."""
         channel = self._ensure()
         try:
-            channel.send({"op": "check", "tests": [str(p) for p in tests]})
+            channel.send(protocol.Check(tuple(str(p) for p in tests)))
             channel.send_raw(execution.raw_values)
-            header = _rounds(channel, student, timeout)
-            channel.send({"op": "done"})
-            return _cases(header)
+            reply = _rounds(channel, student, timeout)
+            channel.send(protocol.Done())
+            return _cases(reply)
         except ChannelTimeout as exc:
             self.close()
             raise CheckError(f"the checks did not finish in time ({exc})") from exc
-        except (ChannelClosed, transport.TransportError, KeyError) as exc:
+        except (ChannelClosed, transport.TransportError) as exc:
             self.close()
             raise CheckError(f"the check process failed ({exc})") from exc
 
 
-def _rounds(channel: Channel, student: StudentSession, timeout: float) -> dict:
+def _give_up(channel: Channel, reason: str, timeout: float) -> protocol.Checked:
+    reply, _ = _checked(channel.request(protocol.GiveUp(reason), None, timeout))
+    return reply
+
+
+def _rounds(channel: Channel, student: StudentSession, timeout: float) -> protocol.Checked:
     """Relay calls between the checks and the student's process until the checks need no more."""
-    header, arguments = _parse(channel.receive(timeout))
+    reply, arguments = _checked(channel.receive(timeout))
     for _ in range(MAX_ROUNDS):
-        if not header["calls"]:
-            return header
-        reply = student.call(header["calls"], arguments)
-        if reply is None:
-            reason = "your function did not return in time, or its process stopped"
-            header, _ = _parse(channel.request({"op": "give_up", "reason": reason}, None, timeout))
-            return header
-        answer, results = transport.loads(reply)
-        header, arguments = _parse(channel.request({"op": "answers", "errors": answer["errors"]}, results, timeout))
-    if header["calls"]:
-        reason = "the check needed more calls of your function than allowed"
-        header, _ = _parse(channel.request({"op": "give_up", "reason": reason}, None, timeout))
-    return header
+        if not reply.calls:
+            return reply
+        raw = student.call(reply.calls, arguments)
+        if raw is None:
+            return _give_up(channel, "your function did not return in time, or its process stopped", timeout)
+        try:
+            answer, results = protocol.decode(raw, protocol.CallResults)
+        except transport.TransportError:
+            return _give_up(channel, "your function's process sent back something unreadable", timeout)
+        reply, arguments = _checked(channel.request(protocol.Answers(answer.errors), results, timeout))
+    if reply.calls:
+        return _give_up(channel, "the check needed more calls of your function than allowed", timeout)
+    return reply
 
 
 def run_checks(tests: list[Path], execution: Execution, student: StudentSession, timeout: float) -> CheckRun:

@@ -2,7 +2,7 @@
 
 It never executes student code. Its namespace holds arrays and plain values decoded by
 ``autograder.transport``, plus ``FunctionProbe`` stand-ins for the student's functions. It talks to the
-grader over stdin/stdout with transport messages:
+grader over stdin/stdout with ``autograder.protocol`` messages:
 
 - ``check`` naming the test files, followed by the student process's own message with its values: run
   every test case; reply ``checked`` with the results and the calls to the student's functions that the
@@ -15,31 +15,17 @@ grader over stdin/stdout with transport messages:
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from otter.test_files import ExceptionTestFile
 
-from autograder import transport
+from autograder import protocol, transport
 from autograder.check.probes import CallLedger, FunctionProbe, PendingCall, StudentFunctionError
+from autograder.model import CaseState
 
 MESSAGE_LIMIT = 1_000
-
-
-@dataclass
-class CaseOutcome:
-    """One test case's state between rounds; ``pending`` until every call it needs is answered."""
-
-    question: str
-    name: str
-    points: float
-    hidden: bool
-    state: str = "pending"
-    message: str = ""
-
-    def passed(self) -> bool:
-        return self.state == "passed"
 
 
 def _message(exc: BaseException, hidden: bool, failure_message: str | None) -> str:
@@ -61,11 +47,12 @@ class Checker:
         self.ledger = CallLedger()
         self.namespace = {k: self._bind(k, v) for k, v in values.items()}
         self.files = [ExceptionTestFile.from_file(str(p)) for p in test_paths]
-        self.outcomes: dict[tuple[int, int], CaseOutcome] = {}
+        self.outcomes: dict[tuple[int, int], protocol.CaseOutcome] = {}
+        """Each case's state between rounds; ``pending`` until every call it needs is answered."""
         for i, tf in enumerate(self.files):
             for j, tc in enumerate(tf.test_cases):
                 name = getattr(tc.body.test_func, "__name__", tc.name)
-                self.outcomes[i, j] = CaseOutcome(tf.name, name, float(tc.points or 0), bool(tc.hidden))
+                self.outcomes[i, j] = protocol.CaseOutcome(tf.name, name, float(tc.points or 0), bool(tc.hidden))
 
     def _bind(self, name: str, value: Any) -> Any:
         """Replace function references, however deeply nested in records, by probes."""
@@ -80,7 +67,7 @@ class Checker:
     def run_pending(self) -> None:
         """Run every case still pending; cases that need unknown calls stay pending."""
         for (i, j), outcome in self.outcomes.items():
-            if outcome.state != "pending":
+            if outcome.state != CaseState.PENDING:
                 continue
             case = self.files[i].test_cases[j]
             try:
@@ -88,48 +75,47 @@ class Checker:
             except PendingCall:
                 continue
             except Exception as exc:
-                outcome.state, outcome.message = "failed", _message(exc, outcome.hidden, case.failure_message)
+                message = _message(exc, outcome.hidden, case.failure_message)
+                self.outcomes[i, j] = replace(outcome, state=CaseState.FAILED, message=message)
             else:
-                outcome.state, outcome.message = "passed", case.success_message or ""
+                self.outcomes[i, j] = replace(outcome, state=CaseState.PASSED, message=case.success_message or "")
 
     def give_up_pending(self, reason: str) -> None:
-        for outcome in self.outcomes.values():
-            if outcome.state == "pending":
-                outcome.state, outcome.message = "failed", reason
+        for key, outcome in self.outcomes.items():
+            if outcome.state == CaseState.PENDING:
+                self.outcomes[key] = replace(outcome, state=CaseState.FAILED, message=reason)
 
     def reply(self, out: Any) -> None:
         pending = self.ledger.take_pending()
-        calls = [{"key": key, "func": func} for key, (func, _, _) in pending.items()]
+        calls = tuple(protocol.Call(key, func) for key, (func, _, _) in pending.items())
         arguments = {key: (args, kwargs) for key, (_, args, kwargs) in pending.items()}
-        header = {
-            "op": "checked",
-            "cases": [asdict(o) for o in self.outcomes.values()],
-            "all_or_nothing": {tf.name: bool(tf.all_or_nothing) for tf in self.files},
-            "calls": calls,
-        }
-        transport.write_message(out, header, arguments)
+        reply = protocol.Checked(
+            cases=tuple(self.outcomes.values()),
+            all_or_nothing={tf.name: bool(tf.all_or_nothing) for tf in self.files},
+            calls=calls,
+        )
+        protocol.write(out, reply, arguments)
 
 
-def _serve_one(inp: Any, out: Any, header: dict[str, Any]) -> bool:
+def _serve_one(inp: Any, out: Any, request: protocol.Check) -> bool:
     """Check one submission through all its probe rounds; False when the grader has gone."""
     _, values = transport.read_message(inp)
-    checker = Checker([Path(p) for p in header["tests"]], values)
+    checker = Checker([Path(p) for p in request.tests], values)
     checker.run_pending()
     checker.reply(out)
     while True:
         try:
-            header, values = transport.read_message(inp)
+            message, values = protocol.read(inp, protocol.Answers, protocol.GiveUp, protocol.Done)
         except EOFError:
             return False
-        op = header.get("op")
-        if op == "answers":
+        if isinstance(message, protocol.Answers):
             checker.ledger.results.update(values)
-            checker.ledger.errors.update(header.get("errors", {}))
+            checker.ledger.errors.update(message.errors)
             checker.run_pending()
-        elif op == "give_up":
-            checker.give_up_pending(str(header.get("reason", "the check could not call your function")))
+        elif isinstance(message, protocol.GiveUp):
+            checker.give_up_pending(message.reason)
         else:
-            return op == "done"
+            return True
         checker.reply(out)
 
 
@@ -139,10 +125,10 @@ def main() -> int:
     sys.stdout = sys.stderr
     while True:
         try:
-            header, _ = transport.read_message(inp)
+            request, _ = protocol.read(inp, protocol.Check)
         except EOFError:
             return 0
-        if header.get("op") != "check" or not _serve_one(inp, out, header):
+        if not _serve_one(inp, out, request):
             return 0
 
 

@@ -1,20 +1,19 @@
-"""How a student's process is confined: the bubblewrap command line and the resource limits.
+"""The grader's side of confinement: the bubblewrap command line and the budgets the runner is given.
 
 The sandbox sees a read-only system, the Python installation and this package's code, and one private
 scratch directory as the only writable place. It never sees the checks, the gradebook, other
 submissions or the instructor's files, because none of them is mounted. It has no network, its own
 PID namespace, and runs with every capability dropped. When bwrap is missing the process still runs
-under resource limits, and the grader says once that isolation is weaker.
+under resource limits, and the grader says once that isolation is weaker. The limits themselves are
+``model.Limits``; the runner applies its rlimits itself (``inside/limits.py``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import resource
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import autograder
@@ -41,32 +40,6 @@ _ETC_ENTRIES = (
     "mime.types",
     "matplotlibrc",
 )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one student process."""
-
-    timeout: float = 60.0
-    """Wall-clock seconds for running all cells; the process is killed a grace period later."""
-    call_timeout: float = 10.0
-    """Wall-clock seconds for each call of a student function made by a check."""
-    memory_mb: int = 4096
-    """Address-space limit in MiB."""
-    cpu_seconds: int = 300
-    """CPU-time limit; a safety net behind the wall-clock timeout."""
-    file_size_mb: int = 64
-    """Largest file the student's process may write."""
-    max_processes: int = 256
-    """Processes and threads the sandbox may hold at once (TensorFlow alone starts dozens of threads)."""
-    output_kb: int = 256
-    """Printed output kept per cell; the rest is counted and dropped, so a print loop cannot fill memory."""
-    grace: float = 10.0
-    """Seconds after the soft timeout before the process is killed outright."""
-    run_as: tuple[int, int] | None = None
-    """``(uid, gid)`` the student's process runs as when the grader is root; bwrap, if used, is started as it."""
-    use_bwrap: bool = True
-    """False: never use bubblewrap, even when installed (it cannot create namespaces in this container)."""
 
 
 def bwrap_path() -> str | None:
@@ -135,23 +108,6 @@ def unsandboxed_environment(scratch: Path) -> dict[str, str]:
     env = _environment()
     env.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch / ".matplotlib"))
     return env
-
-
-def apply_limits(limits: dict[str, int]) -> None:
-    """Lower this process's rlimits (called by the runner itself, before any student code)."""
-    mb = 1024 * 1024
-    wanted = {
-        resource.RLIMIT_AS: limits["memory_mb"] * mb,
-        resource.RLIMIT_CPU: limits["cpu_seconds"],
-        resource.RLIMIT_FSIZE: limits["file_size_mb"] * mb,
-        resource.RLIMIT_CORE: 0,
-    }
-    if limits.get("nproc"):
-        wanted[resource.RLIMIT_NPROC] = limits["nproc"]
-    for which, value in wanted.items():
-        _, hard = resource.getrlimit(which)
-        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(which, (value, value))
 
 
 def nproc_budget(max_processes: int, uid: int | None = None) -> int:

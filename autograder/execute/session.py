@@ -9,54 +9,25 @@ import signal
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder import transport
-from autograder.channel import Channel, ChannelClosed, ChannelTimeout
+from autograder import protocol, transport
 from autograder.execute import cgroup, sandbox
+from autograder.execute.channel import Channel, ChannelClosed, ChannelTimeout
+from autograder.model import Execution, ExecutionStatus, Limits
 
 log = logging.getLogger(__name__)
 _warned_weak_isolation = threading.Event()
-_RUNNER = ["-s", "-P", "-m", "autograder.execute.runner"]
+_RUNNER = ["-s", "-P", "-m", "autograder.inside.runner"]
 UNPRIVILEGED_UID = 65534
 """Without bwrap, a grader running as root still runs student code as this user (nobody)."""
-
-
-@dataclass(frozen=True)
-class CellRecord:
-    """What happened to one code cell of the submission."""
-
-    index: int
-    """Position among the notebook's code cells, from 0."""
-    status: str
-    """``ok``, ``error`` or ``timeout``."""
-    output: str = ""
-    """The cell's printed output, truncated."""
-    error: str = ""
-    """One line naming the exception, when the cell failed."""
-
-
-@dataclass(frozen=True)
-class Execution:
-    """The result of running a submission's cells: data only."""
-
-    status: str
-    """``ok`` when the runner reported back, ``timeout`` or ``crashed`` otherwise."""
-    cells: tuple[CellRecord, ...] = ()
-    timed_out: bool = False
-    """The soft deadline stopped the cells; values from cells that ran are still present."""
-    message: str = ""
-    """Why the process ended abnormally, in one line."""
-    raw_values: bytes = field(default=b"", repr=False)
-    """The harvested values as a transport message body, forwarded to the checks undecoded."""
 
 
 class StudentSession:
     """One submission's sandboxed runner holding its namespace: run the cells, then answer probe calls."""
 
-    def __init__(self, channel: Channel, limits: sandbox.Limits, *, own_pid_namespace: bool = True,
+    def __init__(self, channel: Channel, limits: Limits, *, own_pid_namespace: bool = True,
                  uid: int | None = None) -> None:
         self.channel = channel
         self.limits = limits
@@ -69,51 +40,42 @@ class StudentSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.channel.close(goodbye={"op": "exit"})
+        self.channel.close(goodbye=protocol.Exit())
 
-    def _rlimits(self) -> dict[str, int]:
-        limits = {
-            "memory_mb": self.limits.memory_mb,
-            "cpu_seconds": self.limits.cpu_seconds,
-            "file_size_mb": self.limits.file_size_mb,
-        }
+    def _rlimits(self) -> protocol.RLimits:
+        nproc = None
         if self.uid is not None:
-            limits["nproc"] = sandbox.nproc_budget(self.limits.max_processes, uid=self.uid)
+            nproc = sandbox.nproc_budget(self.limits.max_processes, uid=self.uid)
         elif os.geteuid() != 0:
-            limits["nproc"] = sandbox.nproc_budget(self.limits.max_processes)
-        return limits
+            nproc = sandbox.nproc_budget(self.limits.max_processes)
+        return protocol.RLimits(self.limits.memory_mb, self.limits.cpu_seconds, self.limits.file_size_mb, nproc)
 
-    def run(self, cells: list[str], names: list[str], preload: tuple[str, ...] = ()) -> Execution:
-        """Run the cells under the soft deadline and collect the named values."""
-        header = {
-            "op": "run",
-            "cells": cells,
-            "names": names,
-            "timeout": self.limits.timeout,
-            "preload": preload,
-            "rlimits": self._rlimits(),
-            "output_limit": self.limits.output_kb * 1024,
-            "own_pid_namespace": self.own_pid_namespace,
-        }
+    def run(self, cells: tuple[str, ...], names: tuple[str, ...], preload: tuple[str, ...] = ()) -> Execution:
+        """Run the cells under the soft deadline and collect the named values (left encoded for the checks)."""
+        request = protocol.RunCells(
+            cells=tuple(cells), names=tuple(names), timeout=self.limits.timeout, rlimits=self._rlimits(),
+            output_limit=self.limits.output_kb * 1024, preload=tuple(preload),
+            own_pid_namespace=self.own_pid_namespace,
+        )
         try:
-            raw = self.channel.request(header, None, self.limits.timeout + self.limits.grace)
-            reply, _ = transport.loads(raw)
-            cells_run = tuple(CellRecord(**_cell_fields(c)) for c in reply["cells"])
+            raw = self.channel.request(request, None, self.limits.timeout + self.limits.grace)
+            reply = protocol.from_header(transport.loads_header(raw), protocol.Ran)
         except ChannelTimeout:
             message = f"the notebook did not finish within the time limit of {self.limits.timeout:g} s"
-            return Execution(status="timeout", timed_out=True, message=message)
+            return Execution(ExecutionStatus.TIMEOUT, timed_out=True, message=message)
         except ChannelClosed:
-            return Execution(status="crashed", message=self.death_message())
-        except (transport.TransportError, KeyError, TypeError, ValueError) as exc:
-            return Execution(status="crashed", message=f"the notebook's process sent an unreadable reply ({exc})")
-        return Execution(status="ok", cells=cells_run, timed_out=bool(reply.get("timed_out")), raw_values=raw)
+            return Execution(ExecutionStatus.CRASHED, message=self.death_message())
+        except transport.TransportError as exc:
+            message = f"the notebook's process sent an unreadable reply ({exc})"
+            return Execution(ExecutionStatus.CRASHED, message=message)
+        return Execution(ExecutionStatus.OK, cells=reply.cells, timed_out=reply.timed_out, raw_values=raw)
 
-    def call(self, calls: list[dict[str, str]], arguments: dict[str, Any]) -> bytes | None:
+    def call(self, calls: tuple[protocol.Call, ...], arguments: dict[str, Any]) -> bytes | None:
         """Have the student's process call its functions; the raw reply, or None if it died or hung."""
-        header = {"op": "call", "calls": calls, "timeout": self.limits.call_timeout}
+        request = protocol.CallFunctions(tuple(calls), self.limits.call_timeout)
         deadline = self.limits.call_timeout * max(len(calls), 1) + self.limits.grace
         try:
-            return self.channel.request(header, arguments, deadline)
+            return self.channel.request(request, arguments, deadline)
         except (ChannelClosed, ChannelTimeout):
             return None
 
@@ -133,7 +95,7 @@ class StudentSession:
 class StudentProcess(StudentSession):
     """A cold-started sandbox: one new bwrap (or, without bwrap, a limited process) per submission."""
 
-    def __init__(self, limits: sandbox.Limits, *, require_sandbox: bool = False) -> None:
+    def __init__(self, limits: Limits, *, require_sandbox: bool = False) -> None:
         self._scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
         self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
         self._group: cgroup.Group | None = None
@@ -172,22 +134,13 @@ class StudentProcess(StudentSession):
         return _last_line(self._stderr)
 
 
-def _identity(limits: sandbox.Limits, sandboxed: bool) -> tuple[int | None, int | None]:
+def _identity(limits: Limits, sandboxed: bool) -> tuple[int | None, int | None]:
     """Who a root grader starts the student's process (bwrap or the bare runner) as; (None, None): itself."""
     if os.geteuid() != 0:
         return None, None
     if limits.run_as:
         return limits.run_as
     return (None, None) if sandboxed else (UNPRIVILEGED_UID, UNPRIVILEGED_UID)
-
-
-def _cell_fields(cell: Any) -> dict[str, Any]:
-    return {
-        "index": int(cell["index"]),
-        "status": str(cell["status"]),
-        "output": str(cell.get("output", "")),
-        "error": str(cell.get("error", "")),
-    }
 
 
 def _last_line(path: Path) -> str:

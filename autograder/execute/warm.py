@@ -2,7 +2,7 @@
 
 ``Zygote.session()`` hands the zygote a fresh pair of pipes and gets back a ``StudentSession`` whose
 sandboxed child is forked from the pre-imported process and then enters namespaces of its own (see
-``zygote.py``). When forking is not possible here (no bwrap, or no nested user namespaces), the caller
+``inside/zygote.py``). When forking is not possible here (no bwrap, or no nested user namespaces), the caller
 falls back to cold ``StudentProcess`` sandboxes, which isolate just as well and only start slower.
 """
 
@@ -18,11 +18,14 @@ import subprocess
 import sys
 import tempfile
 import threading
+from dataclasses import asdict
 from pathlib import Path
 
-from autograder.channel import Channel
+from autograder import protocol
 from autograder.execute import cgroup, sandbox
+from autograder.execute.channel import Channel
 from autograder.execute.session import StudentProcess, StudentSession
+from autograder.model import Limits
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +40,20 @@ class ZygoteError(Exception):
 class Zygote:
     """A long-lived sandbox that forks one fresh sandbox per submission."""
 
-    def __init__(self, limits: sandbox.Limits, preload: tuple[str, ...]) -> None:
+    def __init__(self, limits: Limits, preload: tuple[str, ...]) -> None:
         bwrap = sandbox.bwrap_path()
         if bwrap is None:
             raise ZygoteError("bubblewrap is not installed")
         self.limits = limits
         self._scratch = Path(tempfile.mkdtemp(prefix="autograder-zygote-"))
         self._control, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        config = {
-            "preload": [*ALWAYS_PRELOAD, *preload],
-            "scratch_mb": max(64, limits.file_size_mb * 2),
-            "control_fd": child_end.fileno(),
-            "keep": [p for p in sandbox.mounted_paths() if p.startswith("/tmp/")],
-        }
-        inner = [sys.executable, "-s", "-P", "-m", "autograder.execute.zygote", json.dumps(config)]
+        config = protocol.ZygoteConfig(
+            preload=(*ALWAYS_PRELOAD, *preload),
+            scratch_mb=max(64, limits.file_size_mb * 2),
+            control_fd=child_end.fileno(),
+            keep=tuple(p for p in sandbox.mounted_paths() if p.startswith("/tmp/")),
+        )
+        inner = [sys.executable, "-s", "-P", "-m", "autograder.inside.zygote", json.dumps(asdict(config))]
         command = sandbox.bwrap_command(bwrap, self._scratch, inner)
         self._group = cgroup.create(limits.max_processes + 64, limits.memory_mb * 2) if os.geteuid() == 0 else None
         if self._group:
@@ -68,17 +71,15 @@ class Zygote:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
-            socket.send_fds(self._control, [b'{"op": "fork"}'], [to_child_r, from_child_w])
-            reply = self._control.recv(4096)
-        except OSError as exc:
-            raise ZygoteError(f"the zygote stopped ({exc})") from exc
+            socket.send_fds(self._control, [protocol.encode_control(protocol.Fork())], [to_child_r, from_child_w])
+            protocol.decode_control(self._control.recv(4096), protocol.Forked)
+        except (OSError, protocol.ProtocolError) as exc:
+            os.close(to_child_w)
+            os.close(from_child_r)
+            raise ZygoteError(f"the zygote did not fork ({exc})") from exc
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
-        if not reply or json.loads(reply).get("op") != "forked":
-            os.close(to_child_w)
-            os.close(from_child_r)
-            raise ZygoteError("the zygote did not fork")
         exit_code: list[int] = []
 
         def wait(timeout: float) -> int | None:
@@ -90,13 +91,13 @@ class Zygote:
                     return None
                 finally:
                     self._control.settimeout(None)
-                exit_code.append(int(json.loads(message)["code"]) if message else -9)
+                exit_code.append(_exit_code(message))
             return exit_code[0]
 
         def kill() -> None:
             if not exit_code:
                 with contextlib.suppress(OSError):
-                    self._control.send(b'{"op": "kill"}')
+                    self._control.send(protocol.encode_control(protocol.Kill()))
                 if wait(10.0) is None:
                     self.close()
 
@@ -117,10 +118,20 @@ class Zygote:
         (self._scratch.parent / f"{self._scratch.name}.log").unlink(missing_ok=True)
 
 
+def _exit_code(datagram: bytes) -> int:
+    """The child's exit code from the zygote's report; a zygote that went away counts as SIGKILL."""
+    if not datagram:
+        return -9
+    try:
+        return protocol.decode_control(datagram, protocol.Exited).code
+    except protocol.ProtocolError:
+        return -9
+
+
 class SandboxFactory:
     """Gives each submission a sandbox: warm from a per-thread zygote when possible, cold otherwise."""
 
-    def __init__(self, limits: sandbox.Limits, preload: tuple[str, ...], *, warm: bool = True) -> None:
+    def __init__(self, limits: Limits, preload: tuple[str, ...], *, warm: bool = True) -> None:
         self.limits = limits
         self.preload = preload
         self.warm = warm and limits.use_bwrap and limits.run_as is None and sandbox.bwrap_path() is not None

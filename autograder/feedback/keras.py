@@ -57,7 +57,7 @@ def as_record(value: Any, name: str = "model") -> Any:
     """
     if value is None or isinstance(value, Record) or not type(value).__module__.startswith("keras"):
         return value
-    from autograder.execute.describe import exportable
+    from autograder.inside.describe import exportable
 
     record = exportable(name, value)
     if isinstance(record, Record) and "predict" in record.attrs:

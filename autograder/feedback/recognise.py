@@ -21,21 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from autograder.model import Finding, FindingCode
+
 __all__ = ["Finding", "expect", "explain"]
 
 _PY_SCALARS = (bool, int, float, complex)
 _NUMERIC_KINDS = "biuf"
 _HINTABLE = ("values", "shape", "length")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One diagnosis of a wrong answer."""
-
-    code: str
-    """Stable kind of mistake, e.g. ``"transposed"``, ``"dtype"``, ``"candidate"``."""
-    message: str
-    """One or two sentences: what the student most likely did and what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +62,7 @@ def explain(
     ``hint``, if given, is appended to generic shape and value messages.
     """
     if got is None or got is Ellipsis:
-        return Finding(
-            "missing",
+        return Finding(FindingCode.MISSING,
             f"`{name}` is not set yet: replace the `...` with your answer and run the cell.",
         )
     opts = _Options(check_dtype, check_values, rtol, atol)
@@ -79,13 +70,13 @@ def explain(
         return None
     for message, wrong in (candidates or {}).items():
         if _same(got, wrong, _Options(check_dtype, True, rtol, atol)):
-            return Finding("candidate", message)
+            return Finding(FindingCode.CANDIDATE, message)
     if not check_values and _same(got, expected, opts):
         return None
     try:
         finding = _diagnose(name, got, expected, opts)
     except Exception:  # a value too odd to analyse still gets an honest answer
-        finding = Finding("values", f"`{name}` is not the right value.")
+        finding = Finding(FindingCode.VALUES, f"`{name}` is not the right value.")
     if hint and finding.code in _HINTABLE:
         finding = Finding(finding.code, f"{finding.message} {hint}")
     return finding
@@ -249,12 +240,12 @@ def _diagnose(name: str, got: Any, expected: Any, opts: _Options) -> Finding:
     if kind == "text":
         return _diagnose_text(name, got, expected)
     if kind == "bool" and not isinstance(got, (bool, np.bool_)):
-        return Finding("type", f"`{name}` should be True or False, but it is {_show(got)}.")
+        return Finding(FindingCode.TYPE, f"`{name}` should be True or False, but it is {_show(got)}.")
     if kind == "bool":
-        return Finding("values", f"`{name}` is {_show(got)}, which is not the right answer.")
+        return Finding(FindingCode.VALUES, f"`{name}` is {_show(got)}, which is not the right answer.")
     if kind == "number":
         return _diagnose_number(name, got, expected)
-    return Finding("values", f"`{name}` is not the right value.")
+    return Finding(FindingCode.VALUES, f"`{name}` is not the right value.")
 
 
 def _a(thing: Any) -> str:
@@ -280,50 +271,44 @@ def _diagnose_number(name: str, got: Any, expected: Any) -> Finding:
             extra = ": write the number without quotes"
         elif isinstance(got, (tuple, list, np.ndarray)):
             extra = ": give one number, not a collection of them"
-        return Finding("type", f"`{name}` should be a single number, but it is {_a(got)}{extra}.")
+        return Finding(FindingCode.TYPE, f"`{name}` should be a single number, but it is {_a(got)}{extra}.")
     if isinstance(expected, (int, np.integer)) and not float(np.real(number)).is_integer():
-        return Finding(
-            "type",
+        return Finding(FindingCode.TYPE,
             f"`{name}` is {_show(got)}, which is not a whole number: the answer is "
             "a whole number, so check whether to round up, round down or use `//`.",
         )
-    return Finding("values", f"`{name}` is {_show(got)}, which is not the right value.")
+    return Finding(FindingCode.VALUES, f"`{name}` is {_show(got)}, which is not the right value.")
 
 
 def _diagnose_text(name: str, got: Any, expected: str) -> Finding:
     """A string was asked for; the expected string is never printed."""
     if not isinstance(got, str):
         if _to_dtype(got) is not None:
-            return Finding(
-                "type",
+            return Finding(FindingCode.TYPE,
                 f"`{name}` is a dtype object, but it should be a string: use the "
                 "dtype's `.name`, as in `t.dtype.name`.",
             )
-        return Finding("type", f"`{name}` should be a string, but it is {_a(got)}.")
+        return Finding(FindingCode.TYPE, f"`{name}` should be a string, but it is {_a(got)}.")
     if got.strip().lower() == expected.strip().lower():
-        return Finding(
-            "values",
+        return Finding(FindingCode.VALUES,
             f"`{name}` differs from the answer only in upper/lower case or surrounding "
             "spaces: copy the spelling exactly.",
         )
-    return Finding("values", f"`{name}` is {_show(got)}, which is not the right text.")
+    return Finding(FindingCode.VALUES, f"`{name}` is {_show(got)}, which is not the right text.")
 
 
 def _diagnose_dtype_answer(name: str, got: Any) -> Finding:
     """A dtype was asked for (as a dtype, a type or its name)."""
     if isinstance(got, np.ndarray):
-        return Finding(
-            "type",
+        return Finding(FindingCode.TYPE,
             f"`{name}` is a whole array, but it should be a dtype: take the array's `.dtype`.",
         )
     dtype = _to_dtype(got)
     if dtype is None:
-        return Finding(
-            "type",
+        return Finding(FindingCode.TYPE,
             f"`{name}` should be a dtype, such as the `.dtype` of an array, but it is {_a(got)}.",
         )
-    return Finding(
-        "values",
+    return Finding(FindingCode.VALUES,
         f"`{name}` is {dtype.name}, which is not the right dtype: read it from the "
         "array's `.dtype` attribute instead of typing it in.",
     )
@@ -335,23 +320,21 @@ def _diagnose_sequence(name: str, got: Any, expected: tuple | list, opts: _Optio
     shape_like = all(isinstance(e, (int, np.integer)) for e in expected)
     if items is None:
         what = "a tuple of axis lengths, like `.shape` gives" if shape_like else "a tuple"
-        return Finding("type", f"`{name}` should be {what}, but it is {_a(got)}.")
+        return Finding(FindingCode.TYPE, f"`{name}` should be {what}, but it is {_a(got)}.")
     if len(items) != len(expected):
         extra = ": a shape has one entry per axis" if shape_like else ""
-        return Finding(
-            "length",
+        return Finding(FindingCode.LENGTH,
             f"`{name}` has {len(items)} entries, which is not the right number{extra}.",
         )
     shape_like = shape_like and all(isinstance(g, (int, np.integer)) for g in items)
     if opts.check_values and shape_like and sorted(items) == sorted(int(e) for e in expected):
-        return Finding(
-            "axes_permuted",
+        return Finding(FindingCode.AXES_PERMUTED,
             f"`{name}` holds the right lengths in the wrong order: list them in axis order, as `.shape` does.",
         )
     for index, (g, e) in enumerate(zip(items, expected, strict=True)):
         if not _same(g, e, opts):
             return _diagnose(f"{name}[{index}]", g, e, opts)
-    return Finding("values", f"`{name}` is not the right value.")
+    return Finding(FindingCode.VALUES, f"`{name}` is not the right value.")
 
 
 # --- arrays -----------------------------------------------------------------------
@@ -380,7 +363,7 @@ def _not_array(name: str, got: Any, exp: np.ndarray) -> Finding:
         fix = "write the code that computes the array, not text"
     else:
         fix = "convert it with `np.asarray(...)`"
-    return Finding("not_array", f"`{name}` is {_a(got)}, but it should be a NumPy array: {fix}.")
+    return Finding(FindingCode.NOT_ARRAY, f"`{name}` is {_a(got)}, but it should be a NumPy array: {fix}.")
 
 
 def _diagnose_shape(name: str, got: tuple, want: tuple) -> Finding:
@@ -392,8 +375,7 @@ def _diagnose_shape(name: str, got: tuple, want: tuple) -> Finding:
     if len(got) + 1 == len(want) and _drop_unit_axis(want, got) is not None:
         axis = _drop_unit_axis(want, got)
         tip = " (note that `.T` does nothing to a 1-D array)" if len(got) == 1 else ""
-        return Finding(
-            "missing_axis",
+        return Finding(FindingCode.MISSING_AXIS,
             f"`{name}` has shape {got}, but it should have shape {want}: it lacks "
             f"the axis of length 1 at position {axis}. Add it with "
             f"`np.expand_dims(..., axis={axis})` or a `reshape`{tip}.",
@@ -401,8 +383,7 @@ def _diagnose_shape(name: str, got: tuple, want: tuple) -> Finding:
     if len(got) == len(want):
         diffs = [i for i, (g, w) in enumerate(zip(got, want, strict=True)) if g != w]
         if len(diffs) == 1 and abs(got[diffs[0]] - want[diffs[0]]) == 1:
-            return Finding(
-                "off_by_one_slice",
+            return Finding(FindingCode.OFF_BY_ONE_SLICE,
                 f"`{name}` has shape {got}, but it should have shape {want}: axis "
                 f"{diffs[0]} is off by one. A slice `a[start:stop]` includes `start` "
                 "and stops before `stop`.",
@@ -410,7 +391,7 @@ def _diagnose_shape(name: str, got: tuple, want: tuple) -> Finding:
     extra = ""
     if int(np.prod(got)) == int(np.prod(want)):
         extra = ": it has the right number of entries, so check the sizes you gave to `reshape`"
-    return Finding("shape", f"`{name}` has shape {got}, but it should have shape {want}{extra}.")
+    return Finding(FindingCode.SHAPE, f"`{name}` has shape {got}, but it should have shape {want}{extra}.")
 
 
 def _drop_unit_axis(longer: tuple, shorter: tuple) -> int | None:
@@ -424,14 +405,12 @@ def _drop_unit_axis(longer: tuple, shorter: tuple) -> int | None:
 def _extra_axis(name: str, got: tuple, want: tuple, axis: int) -> Finding:
     """One length-1 axis too many, e.g. ``np.array([5])`` for a scalar."""
     if want == ():
-        return Finding(
-            "extra_axis",
+        return Finding(FindingCode.EXTRA_AXIS,
             f"`{name}` has shape {got}, but it should be a rank-0 tensor with "
             "shape (): you probably wrapped the value in a list. Pass the bare number "
             "to `np.array`.",
         )
-    return Finding(
-        "extra_axis",
+    return Finding(FindingCode.EXTRA_AXIS,
         f"`{name}` has shape {got}, but it should have shape {want}: axis {axis} is "
         f"an extra axis of length 1. Remove it with `np.squeeze(..., axis={axis})` "
         "or a `reshape`.",
@@ -442,21 +421,18 @@ def _swapped_axes(name: str, got: tuple, want: tuple) -> Finding:
     """Right axis lengths in the wrong order: a transpose or a moved axis."""
     if len(got) == 2 and 1 in got:
         row = want[0] == 1
-        return Finding(
-            "transposed",
+        return Finding(FindingCode.TRANSPOSED,
             f"`{name}` is a {'column' if row else 'row'} of shape {got}, but it "
             f"should be a {'row' if row else 'column'} of shape {want}: reshape it with "
             f"`.reshape({'1, -1' if row else '-1, 1'})`.",
         )
     if len(got) == 2:
-        return Finding(
-            "transposed",
+        return Finding(FindingCode.TRANSPOSED,
             f"`{name}` has shape {got}, the transpose of the shape it should have, "
             f"{want}: check the order of the sizes you passed, or whether a `.T` is "
             "missing or extra.",
         )
-    return Finding(
-        "axes_permuted",
+    return Finding(FindingCode.AXES_PERMUTED,
         f"`{name}` has shape {got}: the right axis lengths in the wrong order, since "
         f"it should have shape {want}.{_layout_tip(got, want)} Create it with the axes "
         "in that order, or move them with `np.transpose` or `np.moveaxis`.",
@@ -499,8 +475,7 @@ def _diagnose_dtype(name: str, got: np.dtype, want: np.dtype) -> Finding:
         text = f"it holds floats, not integers. Round first if needed, then cast with `.astype('{want.name}')`."
     else:
         text = f"convert it with `.astype('{want.name}')`."
-    return Finding(
-        "dtype",
+    return Finding(FindingCode.DTYPE,
         f"`{name}` has dtype {got.name}, but it should have dtype {want.name}: {text}",
     )
 
@@ -533,16 +508,14 @@ def _permuted_values(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol:
             continue
         if _close(moved, e, rtol, atol):
             if a.ndim == 2:
-                return Finding(
-                    "transposed",
+                return Finding(FindingCode.TRANSPOSED,
                     f"`{name}` is the transpose of the right answer: rows and columns "
                     "are swapped. Add or remove a `.T`, or build it with the axes the "
                     "other way round.",
                 )
             axes = [i for i, p in enumerate(perm) if p != i]
             which = f"axes {axes[0]} and {axes[1]} are swapped" if len(axes) == 2 else "its axes are in the wrong order"
-            return Finding(
-                "axes_permuted",
+            return Finding(FindingCode.AXES_PERMUTED,
                 f"`{name}` has the right values, but {which}: check the axis order of "
                 "any `transpose`, or build it with the axes in the right order.",
             )
@@ -554,29 +527,25 @@ def _reordered(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: float
     if a.size < 2 or not _close(np.sort(a, axis=None), np.sort(e, axis=None), rtol, atol):
         return None
     if a.ndim == 1:
-        return Finding(
-            "scrambled",
+        return Finding(FindingCode.SCRAMBLED,
             f"`{name}` holds the right numbers, but in the wrong order: look for a "
             "sort, a reversed range or a mixed-up index.",
         )
     flat_a, flat_e = a.reshape(len(a), -1), e.reshape(len(e), -1)
     if _close(_sorted_rows(flat_a), _sorted_rows(flat_e), rtol, atol):
-        return Finding(
-            "scrambled",
+        return Finding(FindingCode.SCRAMBLED,
             f"`{name}` holds the right samples (entries along the first axis), but in "
             "a different order: keep them in their original order (look for a sort, a "
             "shuffle or a slice with the wrong step).",
         )
     if _close(np.sort(flat_a, axis=1), np.sort(flat_e, axis=1), rtol, atol):
-        return Finding(
-            "scrambled",
+        return Finding(FindingCode.SCRAMBLED,
             f"`{name}` has the right values within each sample (entry along the first "
             "axis), but in the wrong order inside it: check the axis order of any "
             "`reshape` or `transpose` (`reshape` keeps the reading order, `.T` changes "
             "it).",
         )
-    return Finding(
-        "scrambled",
+    return Finding(FindingCode.SCRAMBLED,
         f"`{name}` holds the right numbers in the wrong places, as if reshaped where "
         "a transpose was needed: `reshape` keeps the reading order and never moves an "
         "axis. Move axes with `.T` or `np.transpose` (for a batch: first "
@@ -597,8 +566,7 @@ def _scaled(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -
     ratio = a[nonzero] / e[nonzero]
     if np.isclose(ratio[0], 1.0) or not np.allclose(ratio, ratio[0], rtol=1e-4, atol=0.0):
         return None
-    return Finding(
-        "scale",
+    return Finding(FindingCode.SCALE,
         f"`{name}` is off by the same factor everywhere: check your scaling, a "
         "division or multiplication that is missing, extra, or uses the wrong number.",
     )
@@ -611,8 +579,7 @@ def _shifted(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: float) 
     shift = a - e
     if np.isclose(shift.flat[0], 0.0, atol=atol) or not np.allclose(shift, shift.flat[0], rtol, atol):
         return None
-    return Finding(
-        "offset",
+    return Finding(FindingCode.OFFSET,
         f"`{name}` is off by the same amount everywhere: check where a range starts "
         "(`np.arange(start, stop)` includes `start` and stops before `stop`), or a "
         "constant you added or left out.",
@@ -630,7 +597,7 @@ def _differing_entries(
     """Last resort: how many entries differ, and where the first one is."""
     what = "shape and dtype" if dtype_checked else "shape"
     if exp.ndim == 0:
-        return Finding("values", f"`{name}` has the right {what} but a different value.")
+        return Finding(FindingCode.VALUES, f"`{name}` has the right {what} but a different value.")
     mask = _mismatch(arr, exp, rtol, atol)
     count, total = int(mask.sum()), mask.size
     first = tuple(int(i) for i in np.argwhere(mask)[0])
@@ -643,4 +610,4 @@ def _differing_entries(
         if nans:
             verb = "is" if nans == 1 else "are"
             message += f" {nans} of them {verb} NaN: look for 0/0 or a log of 0."
-    return Finding("values", message)
+    return Finding(FindingCode.VALUES, message)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograder.execute.sandbox import Limits
-from autograder.execute.session import CellRecord
+from autograder.model import CellRecord, CellStatus, Limits
 
 _HINTS: tuple[tuple[str, str], ...] = (
     ("EOFError", "input() cannot be answered while grading: set the value in the code instead"),
@@ -32,7 +31,7 @@ def hint(error: str, limits: Limits) -> str:
 
 def cell_errors_message(cells: Sequence[CellRecord], limits: Limits) -> str:
     """One line for the results table: how many cells failed, the first one, and why if the sandbox caused it."""
-    failed = [c for c in cells if c.status == "error"]
+    failed = [c for c in cells if c.status == CellStatus.ERROR]
     if not failed:
         return ""
     first = failed[0]

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.model import FindingCode
+
 from .recognise import Finding, explain
 
 __all__ = [
@@ -269,7 +271,7 @@ def explain_unseen(
     shape of the answer would give the secret input away.
     """
     finding = explain(name, got, expected, candidates=candidates)
-    if finding is None or finding.code in ("candidate", "missing", "not_array"):
+    if finding is None or finding.code in (FindingCode.CANDIDATE, FindingCode.MISSING, FindingCode.NOT_ARRAY):
         return finding
     want = np.asarray(expected)
     if isinstance(got, np.ndarray) and got.shape != want.shape:
@@ -278,7 +280,7 @@ def explain_unseen(
             if got.ndim != want.ndim
             else "check the start and the stop of each slice"
         )
-        return Finding("shape", f"`{name}` has shape {got.shape}, which is not the right shape: {why}.")
+        return Finding(FindingCode.SHAPE, f"`{name}` has shape {got.shape}, which is not the right shape: {why}.")
     return finding
 
 
@@ -297,18 +299,16 @@ def explain_unrow(name: str, got: Any, batch: np.ndarray, *, check_values: bool 
         return explain(name, got, want, check_values=False)
     if got.shape == rows.shape and got.shape != want.shape:
         how = "it is the batch with one row per image" if np.array_equal(got, rows) else "it has one row per image"
-        return Finding(
-            "forgot_transpose",
+        return Finding(FindingCode.FORGOT_TRANSPOSE,
             f"`{name}` has shape {got.shape}, but it should have shape {want.shape}: {how}. You probably forgot the "
             "transpose: add `.T` after the reshape, so that each image becomes a column.",
         )
     if got.shape == batch.shape:
-        return Finding(
-            "not_reshaped", f"`{name}` still has the shape of the batch: flatten each image, then transpose."
+        return Finding(FindingCode.NOT_RESHAPED,
+            f"`{name}` still has the shape of the batch: flatten each image, then transpose."
         )
     if got.ndim == 1:
-        return Finding(
-            "flattened",
+        return Finding(FindingCode.FLATTENED,
             f"`{name}` is one long vector: you flattened the whole batch. Keep one column per image: "
             "`reshape` with the number of images first and `-1` after it, then transpose.",
         )
@@ -325,8 +325,7 @@ def _explain_unrow_columns(name: str, got: np.ndarray, batch: np.ndarray, check_
     rows = batch.reshape(n, -1)
     if np.array_equal(got.ravel(), batch.ravel()):
         column = int(np.flatnonzero(np.any(got != rows.T, axis=0))[0])
-        return Finding(
-            "mixed_images",
+        return Finding(FindingCode.MIXED_IMAGES,
             f"Column {column} of `{name}` holds pixels of several images: reshaping straight to (features, N) keeps "
             "the reading order, so each column takes every N-th number of the whole batch. Reshape per image "
             "first (number of images first, `-1` after it), then transpose.",
@@ -338,14 +337,12 @@ def _explain_unrow_columns(name: str, got: np.ndarray, batch: np.ndarray, check_
             if np.array_equal(got, np.transpose(batch).reshape(-1, n))
             else "the axes inside each image were moved before flattening"
         )
-        return Finding(
-            "pixel_order",
+        return Finding(FindingCode.PIXEL_ORDER,
             f"Each column of `{name}` holds the pixels of its own image, but in another order: {how}. Flatten the "
             "images as they are (reshape with the number of images first), then transpose the 2-D result.",
         )
     if np.array_equal(_sorted_rows(got.T), _sorted_rows(rows)):
-        return Finding(
-            "columns_reordered",
+        return Finding(FindingCode.COLUMNS_REORDERED,
             f"The columns of `{name}` are whole images, but not in the order of the batch: column j should be image j.",
         )
     return explain(name, got, rows.T) if check_values else None
@@ -371,8 +368,7 @@ def explain_vector_shape(name: str, got: Any, n: int, want: str = "row") -> Find
         return None
     fix = {"row": "`.reshape(1, -1)`", "column": "`.reshape(-1, 1)`", "vector": "`.ravel()`"}[want]
     if got.shape == (n,):
-        return Finding(
-            "missing_axis",
+        return Finding(FindingCode.MISSING_AXIS,
             f"`{name}` has shape {got.shape}: a 1-D vector, neither a row nor a column. `.T` does nothing to a "
             "1-D array (it has only one axis to reverse), and picking a column with a single index (`a[:, 1]`) "
             f"drops that axis: add the missing axis with {fix}.",
@@ -386,8 +382,7 @@ def explain_vector_shape(name: str, got: Any, n: int, want: str = "row") -> Find
                 f"`reshape(1, n)` makes a row and `reshape(n, 1)` a column, so use {swap}.",
             )
     if got.size == n:
-        return Finding(
-            "extra_axis",
+        return Finding(FindingCode.EXTRA_AXIS,
             f"`{name}` has shape {got.shape}: the right number of entries, but {got.ndim} axes where a {want} has "
             f"{len(wanted)}. Reshape it with {fix}.",
         )
@@ -401,18 +396,17 @@ def explain_modified_original(name: str, current: Any, original: np.ndarray, vie
     slice writes into the array it came from, unless it was copied first.
     """
     if current is None:
-        return Finding("missing", f"`{name}` no longer exists: run the setup cell again and do not delete it.")
+        return Finding(FindingCode.MISSING,
+            f"`{name}` no longer exists: run the setup cell again and do not delete it.")
     if not isinstance(current, np.ndarray) or current.shape != original.shape or current.dtype != original.dtype:
-        return Finding(
-            "replaced",
+        return Finding(FindingCode.REPLACED,
             f"`{name}` is no longer the array the setup cell made: do not assign a new value to it. Rerun the "
             "setup cell to get it back.",
         )
     changed = int(np.count_nonzero(current != original))
     if changed == 0:
         return None
-    return Finding(
-        "modified_through_view",
+    return Finding(FindingCode.MODIFIED_THROUGH_VIEW,
         f"`{name}` was changed ({changed} of {original.size} entries differ from the original): slicing does not "
         f"copy, so `{view_name}` is a view of `{name}` and writing into it wrote into `{name}` too. Take a "
         f"`.copy()` of the slice before changing it, then rerun the notebook from the setup cell.",

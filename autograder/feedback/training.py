@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.model import FindingCode
+
 from .recognise import Finding, explain
 
 __all__ = [
@@ -275,9 +277,10 @@ def explain_calls(
     case it was when ``describe`` is given, and never the inputs.
     """
     if func is None or func is Ellipsis:
-        return Finding("missing", f"`{name}` is not defined yet: run the cell that defines it.")
+        return Finding(FindingCode.MISSING, f"`{name}` is not defined yet: run the cell that defines it.")
     if not callable(func):
-        return Finding("type", f"`{name}` should be a function defined with `def {name}(...)`, not {_a(func)}.")
+        return Finding(FindingCode.TYPE,
+            f"`{name}` should be a function defined with `def {name}(...)`, not {_a(func)}.")
     for number, case in enumerate(cases, start=1):
         call = f"{name}({', '.join(_fmt(c) for c in case)})" if show_inputs else f"{name}(...)"
         kind = f" ({describe(case)})" if describe else ""
@@ -285,10 +288,10 @@ def explain_calls(
         try:
             got = func(*case)
         except Exception as error:  # a probe's StudentFunctionError says which call failed and why
-            return Finding("raised", f"{where or f'`{call}`: '}{error}")
+            return Finding(FindingCode.RAISED, f"{where or f'`{call}`: '}{error}")
         if got is None:
-            return Finding(
-                "returned_none", f"{where}`{call}` returned None: give the answer back with a `return` statement."
+            return Finding(FindingCode.RETURNED_NONE,
+                f"{where}`{call}` returned None: give the answer back with a `return` statement."
             )
         finding = judge(call, got, *case)
         if finding is not None:
@@ -379,7 +382,8 @@ def explain_split_sizes(
         return explain(name, got, want)
     items = list(got) if isinstance(got, (tuple, list, np.ndarray)) and np.ndim(got) == 1 else []
     if len(items) != 2:
-        return Finding("type", f"`{name}` should be a pair (training samples, validation samples), not {_a(got)}.")
+        return Finding(FindingCode.TYPE,
+            f"`{name}` should be a pair (training samples, validation samples), not {_a(got)}.")
     candidates = {}
     for message, value in _split_mistakes(n, validation_split):
         if value != want and value not in candidates.values():
@@ -390,11 +394,11 @@ def explain_split_sizes(
     if finding is None and check_values:
         return None
     if sum(items) != n:
-        return Finding("sum", f"`{name}` is {_fmt_pair(items)}, whose parts do not add up to the {n} samples.")
+        return Finding(FindingCode.SUM,
+            f"`{name}` is {_fmt_pair(items)}, whose parts do not add up to the {n} samples.")
     if finding is None:
         return None
-    return Finding(
-        "values",
+    return Finding(FindingCode.VALUES,
         f"`{name}` is {_fmt_pair(items)}, which splits the samples at another point than Keras does: it keeps "
         "`int(n * (1 - validation_split))` samples for training and holds out the rest.",
     )
@@ -453,12 +457,11 @@ def explain_held_out(
     }
     for message, wrong in candidates.items():
         if got.shape == wrong.shape and not np.array_equal(wrong, want) and np.array_equal(got, wrong):
-            return Finding("candidate", message)
+            return Finding(FindingCode.CANDIDATE, message)
     finding = _block(name, got, data)
     if finding is not None or not check_values or len(got) == len(want):
         return finding
-    return Finding(
-        "size",
+    return Finding(FindingCode.SIZE,
         f"`{name}` holds the last {len(got)} samples, but that is not how many Keras holds out: it keeps "
         "`int(n * (1 - validation_split))` samples for training and holds out all the rest.",
     )
@@ -467,21 +470,23 @@ def explain_held_out(
 def _block(name: str, got: np.ndarray, data: np.ndarray) -> Finding | None:
     """Which rows of ``data`` ``got`` holds: its start, its end, its end shuffled, or something else."""
     if got.shape[1:] != data.shape[1:] or not 0 < len(got) <= len(data):
-        return Finding("shape", f"`{name}` has shape {got.shape}: it should be some rows of the data, all columns.")
+        return Finding(FindingCode.SHAPE,
+            f"`{name}` has shape {got.shape}: it should be some rows of the data, all columns.")
     if got.dtype != data.dtype:
-        return Finding("dtype", f"`{name}` has dtype {got.dtype.name}: slice the data itself, it is {data.dtype}.")
+        return Finding(FindingCode.DTYPE,
+            f"`{name}` has dtype {got.dtype.name}: slice the data itself, it is {data.dtype}.")
     tail = data[len(data) - len(got) :]
     if np.array_equal(got, tail):
         return None
     if np.array_equal(got, data[: len(got)]):
-        return Finding(
-            "from_start",
+        return Finding(FindingCode.FROM_START,
             f"`{name}` holds the first samples: Keras holds out the last fraction of the samples, "
             "taken before any shuffling.",
         )
     if np.array_equal(np.sort(got, axis=0), np.sort(tail, axis=0)):
-        return Finding("shuffled", f"`{name}` holds the last samples, but shuffled: keep their order.")
-    return Finding("values", f"`{name}` is not the last samples of the data: slice them off its end, in order.")
+        return Finding(FindingCode.SHUFFLED, f"`{name}` holds the last samples, but shuffled: keep their order.")
+    return Finding(FindingCode.VALUES,
+        f"`{name}` is not the last samples of the data: slice them off its end, in order.")
 
 
 # --- a training run: History, fit settings, a batch-counting callback -------------------------
@@ -490,23 +495,24 @@ def _block(name: str, got: np.ndarray, data: np.ndarray) -> Finding | None:
 def explain_history(name: str, history: Any, *, validation: bool = False) -> Finding | None:
     """``history`` should be the History that ``model.fit`` returns; with validation, ``val_`` entries."""
     if history is None or history is Ellipsis:
-        return Finding("missing", f"`{name}` is not set yet: keep what fit returns, `{name} = model.fit(...)`.")
+        return Finding(FindingCode.MISSING,
+            f"`{name}` is not set yet: keep what fit returns, `{name} = model.fit(...)`.")
     if isinstance(history, dict):
-        return Finding(
-            "type",
+        return Finding(FindingCode.TYPE,
             f"`{name}` is a dict, perhaps `history.history`: keep the History object that `model.fit` "
             "returns, which also carries `.params` and `.epoch`.",
         )
     if callable(history):
-        return Finding("type", f"`{name}` is a function, perhaps `model.fit` itself: call it and keep the result.")
+        return Finding(FindingCode.TYPE,
+            f"`{name}` is a function, perhaps `model.fit` itself: call it and keep the result.")
     logs, params = getattr(history, "history", None), getattr(history, "params", None)
     if not isinstance(logs, dict) or not isinstance(params, dict):
-        return Finding("type", f"`{name}` should be the History that `model.fit(...)` returns, not {_a(history)}.")
+        return Finding(FindingCode.TYPE,
+            f"`{name}` should be the History that `model.fit(...)` returns, not {_a(history)}.")
     if not any(len(values) for values in logs.values()):
-        return Finding("empty", f"`{name}` recorded no epoch: did `fit` train for at least one epoch?")
+        return Finding(FindingCode.EMPTY, f"`{name}` recorded no epoch: did `fit` train for at least one epoch?")
     if validation and not any(key.startswith("val_") for key in logs):
-        return Finding(
-            "no_validation",
+        return Finding(FindingCode.NO_VALIDATION,
             f"`{name}` has no validation entries such as `val_loss`: pass `validation_split=` to `fit`.",
         )
     return None
@@ -546,7 +552,8 @@ def explain_fit_params(
     (1 epoch, batch size 32) and a forgotten ``validation_split``.
     """
     if not isinstance(history_params, dict):
-        return Finding("type", "`history.params` is missing: keep the History object that `model.fit` returns.")
+        return Finding(FindingCode.TYPE,
+            "`history.params` is missing: keep the History object that `model.fit` returns.")
     n_train = split_point(n_samples, validation_split) if validation_split else int(n_samples)
     got = (history_params.get("epochs"), history_params.get("steps"))
     want = (int(epochs), batches_needed(n_train, batch_size))
@@ -555,11 +562,10 @@ def explain_fit_params(
     shows = f"`history.params` shows {got[0]} epochs of {got[1]} batches: "
     for settings, message in _fit_settings_mistakes(int(epochs), int(batch_size), int(n_samples), n_train):
         if settings == got and settings != want:
-            return Finding("fit_settings", shows + message)
+            return Finding(FindingCode.FIT_SETTINGS, shows + message)
     if got[0] != want[0]:
-        return Finding("epochs", shows + "train for the number of epochs the task asks for, with `epochs=`.")
-    return Finding(
-        "steps",
+        return Finding(FindingCode.EPOCHS, shows + "train for the number of epochs the task asks for, with `epochs=`.")
+    return Finding(FindingCode.STEPS,
         shows + "that many batches per epoch does not fit the batch size and the training samples asked for. "
         "Check `batch_size=` and `validation_split=`.",
     )
@@ -597,11 +603,11 @@ def explain_counter(
     """
     label = f"{name}.{attr}"
     if counter is None or counter is Ellipsis:
-        return Finding("missing", f"`{name}` is not set yet: create it from your callback class and pass it to fit.")
+        return Finding(FindingCode.MISSING,
+            f"`{name}` is not set yet: create it from your callback class and pass it to fit.")
     got = getattr(counter, attr, None)
     if got is None:
-        return Finding(
-            "attribute",
+        return Finding(FindingCode.ATTRIBUTE,
             f"`{name}` has no `{attr}` attribute: set `self.{attr} = 0` in `__init__` and add 1 to it in "
             "`on_train_batch_end`.",
         )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograder.check.run import CaseResult
+from autograder.check.score import failed_result
 from autograder.labs import LabBundle
-from autograder.results import ERROR, GRADED, TIMEOUT, QuestionResult, SubmissionResult, failed_result
+from autograder.model import CaseResult, QuestionResult, Status, SubmissionResult
 
 VISIBLE, AFTER_PUBLISHED, HIDDEN = "visible", "after_published", "hidden"
 TEXT = "text"
@@ -67,7 +67,9 @@ def _unchecked_entry(number: str, question: QuestionResult, why: str) -> dict[st
 def gradescope_tests(result: SubmissionResult) -> list[dict[str, Any]]:
     """One entry per check, in the lab's order; one per question for questions without checks."""
     entries: list[dict[str, Any]] = []
-    why = _sentence(f"not graded: {result.message}") if result.status == ERROR else "No check ran for this question."
+    why = "No check ran for this question."
+    if result.status == Status.ERROR:
+        why = _sentence(f"not graded: {result.message}")
     for q_number, question in enumerate(result.questions, start=1):
         if not question.checks:
             entries.append(_unchecked_entry(str(q_number), question, why))
@@ -80,7 +82,7 @@ def gradescope_tests(result: SubmissionResult) -> list[dict[str, Any]]:
 
 def summary(result: SubmissionResult) -> str:
     """The top-level message: what happened, and the visible checks only (the total may include hidden ones)."""
-    if result.status == ERROR:
+    if result.status == Status.ERROR:
         return _sentence(f"your submission could not be graded: {result.message}") + (
             " Nothing was scored; fix this and submit again."
         )
@@ -90,9 +92,9 @@ def summary(result: SubmissionResult) -> str:
     lines = [f"Visible checks: {passed} of {len(visible)} passed."]
     if any(c.hidden for c in checks):
         lines.append("Hidden checks were graded too; they and your total are shown once grades are published.")
-    if result.status == TIMEOUT:
+    if result.status == Status.TIMEOUT:
         lines.insert(0, _sentence(result.message))
-    elif result.status == GRADED:
+    elif result.status == Status.GRADED:
         lines.insert(0, "Your notebook ran and was graded.")
         if result.message:
             lines.append(_sentence(f"note: {result.message}"))
@@ -116,13 +118,13 @@ def to_results_json(result: SubmissionResult, bundle: LabBundle) -> dict[str, An
 def error_results_json(message: str, bundle: LabBundle | None = None) -> dict[str, Any]:
     """A score of 0 with ``message``: one 0-point test per question when the lab is known."""
     if bundle is not None:
-        return to_results_json(failed_result(bundle, "", "", ERROR, message), bundle)
+        return to_results_json(failed_result(bundle, "", "", Status.ERROR, message), bundle)
     return {
         "score": 0.0,
         "output": _sentence(f"your submission could not be graded: {message}"),
         "output_format": TEXT,
         "visibility": VISIBLE,
         "stdout_visibility": HIDDEN,
-        "extra_data": {"status": ERROR},
+        "extra_data": {"status": Status.ERROR},
         "tests": [],
     }

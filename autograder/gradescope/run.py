@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from autograder.execute import sandbox
-from autograder.execute.sandbox import Limits
 from autograder.grade import Grader
 from autograder.gradescope.results import error_results_json, to_results_json
 from autograder.labs import LabBundle
+from autograder.model import Limits
 
 log = logging.getLogger("autograder.gradescope")
 
@@ -143,7 +143,7 @@ def supports_run_as() -> bool:
 
 def probe(kind: str, account: Account | None) -> bool:
     """Whether a student process starts here: ``bwrap`` (sandboxed) or ``plain``, as ``account`` or as us."""
-    inner = [sys.executable, "-s", "-P", "-c", "import autograder.execute.runner"]
+    inner = [sys.executable, "-s", "-P", "-c", "import autograder.inside.runner"]
     scratch = Path(tempfile.mkdtemp(prefix="autograder-probe-"))
     try:
         if account:
@@ -241,7 +241,7 @@ def grade(layout: Layout) -> dict[str, Any]:
         return error_results_json(UNSAFE, bundle)
     log.info("grading %s for %s with %s", submission.relative_to(layout.root), bundle.lab, isolation.description)
     with Grader(bundle, isolation.limits, warm=False) as grader:
-        result = grader.grade(submission)
+        result = grader.grade_file(submission)
     log.info("%s: %g of %g (%s) %s", result.status, result.score, result.max_score, result.lab, result.message)
     return to_results_json(result, bundle)
 

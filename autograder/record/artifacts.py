@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograder import transport
-from autograder.results import Artifact
+from autograder.model import Artifact, ArtifactKind
 
 MAX_IMAGES = 8
 MAX_IMAGE_ELEMENTS = 64 * 64 * 3 * 4
@@ -50,8 +50,8 @@ def extract(raw_values: bytes) -> tuple[Artifact, ...]:
     images = 0
     for name, value in values.items():
         if (history := _as_history(value)) is not None:
-            found.append(Artifact(name, "history", history))
+            found.append(Artifact(name, ArtifactKind.HISTORY, history))
         elif images < MAX_IMAGES and (pictures := _as_images(value)) is not None:
-            found.append(Artifact(name, "image", pictures))
+            found.append(Artifact(name, ArtifactKind.IMAGE, pictures))
             images += 1
     return tuple(found)

@@ -13,15 +13,27 @@ import hashlib
 import io
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from autograder.intake.lms import Candidate
-from autograder.results import INTERNAL_ERROR, Artifact, QuestionResult, SubmissionResult
+from autograder.model import (
+    INTERNAL_ERROR,
+    Artifact,
+    ArtifactKind,
+    CaseResult,
+    CellRecord,
+    CellStatus,
+    QuestionResult,
+    RunInfo,
+    Status,
+    StoredResult,
+    SubmissionInfo,
+    SubmissionResult,
+)
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -102,42 +114,8 @@ class GradebookError(Exception):
     """The gradebook file cannot be opened or is from a newer version of the grader."""
 
 
-@dataclass(frozen=True)
-class SubmissionInfo:
-    """What is known about a submission before grading it."""
-
-    lab: str
-    student: str
-    path: str
-    sha256: str
-    source: str = "file"
-    display_name: str | None = None
-    original_name: str | None = None
-    submitted_at: datetime | None = None
-    late: bool | None = None
-    late_seconds: float | None = None
-    attempt: str = ""
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """How a submission was graded: versions, timing and the sandbox limits in force."""
-
-    lab_version: str
-    grader_version: str
-    started_at: datetime
-    finished_at: datetime
-    limits: dict[str, Any]
-
-
-def as_candidate(info: SubmissionInfo) -> Candidate:
-    """The stored submission as intake described it, for matching against a roster again."""
-    return Candidate(Path(info.path), info.student, info.display_name, info.submitted_at, info.late, info.source,
-                     info.original_name or Path(info.path).name, info.attempt)
-
-
 def _encode_artifact(artifact: Artifact) -> bytes:
-    if artifact.kind == "history":
+    if artifact.kind == ArtifactKind.HISTORY:
         return json.dumps(artifact.data).encode()
     buffer = io.BytesIO()
     np.save(buffer, np.asarray(artifact.data), allow_pickle=False)
@@ -145,26 +123,13 @@ def _encode_artifact(artifact: Artifact) -> bytes:
 
 
 def _decode_artifact(name: str, kind: str, blob: bytes) -> Artifact:
-    if kind == "history":
-        return Artifact(name, kind, json.loads(blob))
-    return Artifact(name, kind, np.load(io.BytesIO(blob), allow_pickle=False))
-
-
-@dataclass(frozen=True)
-class StoredResult:
-    """A submission with its current run, as read back from the gradebook."""
-
-    submission_id: int
-    info: SubmissionInfo
-    superseded: bool
-    result: SubmissionResult | None
-    """None when the submission has not been graded yet."""
-    graded_at: datetime | None
-    run_id: int | None = None
+    if kind == ArtifactKind.HISTORY:
+        return Artifact(name, ArtifactKind.HISTORY, json.loads(blob))
+    return Artifact(name, ArtifactKind.IMAGE, np.load(io.BytesIO(blob), allow_pickle=False))
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -297,9 +262,6 @@ class Gradebook:
         return [_decode_artifact(r["name"], r["kind"], r["data"]) for r in rows]
 
     def _result(self, row: sqlite3.Row, info: SubmissionInfo) -> SubmissionResult:
-        from autograder.check.run import CaseResult
-        from autograder.execute.session import CellRecord
-
         checks = self.db.execute("SELECT * FROM checks WHERE run_id = ? ORDER BY id", (row["run_id"],)).fetchall()
         questions: dict[str, list[CaseResult]] = {}
         for c in checks:
@@ -310,9 +272,10 @@ class Gradebook:
             QuestionResult(name, sum(c.points for c in cases if c.passed), sum(c.points for c in cases), tuple(cases))
             for name, cases in questions.items()
         )
-        cells = tuple(CellRecord(**c) for c in json.loads(row["cells"]))
-        return SubmissionResult(info.path, info.student, info.lab, row["status"], row["score"], row["max_score"],
-                                row["message"], question_results, cells, row["duration"])
+        cells = tuple(CellRecord(c["index"], CellStatus(c["status"]), c["output"], c["error"])
+                      for c in json.loads(row["cells"]))
+        return SubmissionResult(info.path, info.student, info.lab, Status(row["status"]), row["score"],
+                                row["max_score"], row["message"], question_results, cells, row["duration"])
 
     def record_export(self, lab: str, fmt: str, late_policy: str, file: Path, content: bytes, rows: int) -> None:
         """Remember that scores left for an LMS: which format, under which late policy, into which file."""

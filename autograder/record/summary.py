@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from autograder.intake.roster import Roster
-from autograder.record.gradebook import StoredResult, as_candidate
+from autograder.model import Status, StoredResult
 
 
 def summarise(stored: list[StoredResult], roster: Roster | None = None) -> dict[str, int]:
@@ -17,9 +17,9 @@ def summarise(stored: list[StoredResult], roster: Roster | None = None) -> dict[
         counts[entry.result.status if entry.result else "not graded yet"] += 1
         counts["late"] += bool(entry.info.late)
     summary = {"submissions": len(stored), "students": len(students)}
-    for key in ("graded", "error", "timeout", "not graded yet", "late"):
+    for key in (*Status, "not graded yet", "late"):
         summary[key] = counts[key]
     if roster is not None:
-        found = {roster.find(as_candidate(entry.info)) for entry in stored}
+        found = {roster.find(entry.info.as_candidate()) for entry in stored}
         summary["missing (on roster, no submission)"] = sum(1 for s in roster.students if s not in found)
     return summary

@@ -6,7 +6,7 @@ and stops at a soft deadline. It then exports the values the checks asked for, a
 probe requests: calls to the student's own functions on inputs the checks choose only now.
 
 Everything here shares a process with untrusted code, so nothing it sends is trusted by the grader:
-it only ever sends data through ``autograder.transport``.
+it only ever sends data, as ``autograder.protocol`` messages.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import sys
 import traceback
 from typing import Any, BinaryIO
 
-from autograder import transport
-from autograder.execute import describe, sandbox
+from autograder import protocol, transport
+from autograder.inside import describe
+from autograder.inside.limits import apply_limits
+from autograder.model import CellRecord, CellStatus
 
 OUTPUT_LIMIT = 8_000
 """Characters of each cell's output that are sent back (for feedback)."""
@@ -121,7 +123,7 @@ def _short(text: str, limit: int = OUTPUT_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)"
 
 
-def _run_cell(shell: Any, index: int, source: str, output_limit: int) -> tuple[dict[str, Any], bool]:
+def _run_cell(shell: Any, index: int, source: str, output_limit: int) -> tuple[CellRecord, bool]:
     """Run one cell; returns its record and whether the deadline passed."""
     captured = BoundedOutput(output_limit)
     saved = sys.stdout, sys.stderr
@@ -132,17 +134,18 @@ def _run_cell(shell: Any, index: int, source: str, output_limit: int) -> tuple[d
         sys.stdout, sys.stderr = saved
     error = result.error_in_exec or result.error_before_exec
     timed_out = isinstance(error, DeadlineExceeded)
-    record: dict[str, Any] = {"index": index, "status": "ok", "output": _short(captured.text())}
+    output = _short(captured.text())
     if timed_out:
-        record.update(status="timeout", error="the cell was still running when the time limit was reached")
-    elif error is not None:
-        record.update(status="error", error=_short(f"{type(error).__name__}: {error}", 500))
-    return record, timed_out
+        reason = "the cell was still running when the time limit was reached"
+        return CellRecord(index, CellStatus.TIMEOUT, output, reason), True
+    if error is not None:
+        return CellRecord(index, CellStatus.ERROR, output, _short(f"{type(error).__name__}: {error}", 500)), False
+    return CellRecord(index, CellStatus.OK, output), False
 
 
-def run_cells(shell: Any, cells: list[str], timeout: float, output_limit: int) -> tuple[list[dict[str, Any]], bool]:
+def run_cells(shell: Any, cells: list[str], timeout: float, output_limit: int) -> tuple[list[CellRecord], bool]:
     """Execute cells in order under one soft deadline; later cells still run after an error."""
-    records: list[dict[str, Any]] = []
+    records: list[CellRecord] = []
     timed_out = False
     _arm(timeout)
     try:
@@ -186,7 +189,7 @@ def _resolve(namespace: dict[str, Any], dotted: str) -> Any:
     return target
 
 
-def prepare(preload: list[str], seed: int = 0) -> None:
+def prepare(preload: tuple[str, ...], seed: int = 0) -> None:
     """Import what the lab preloads and seed every random generator, so training is repeatable."""
     import random
 
@@ -223,16 +226,16 @@ def serve_calls(inp: BinaryIO, out: BinaryIO, namespace: dict[str, Any]) -> None
     """Answer probe requests until the grader says exit or closes the channel."""
     while True:
         try:
-            header, values = transport.read_message(inp)
+            request, values = protocol.read(inp, protocol.CallFunctions, protocol.Exit)
         except EOFError:
             return
-        if header.get("op") != "call":
+        if not isinstance(request, protocol.CallFunctions):
             return
         results: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        for call in header.get("calls", []):
-            key = call["key"]
-            result, error = _call(namespace, call["func"], values[key], float(header.get("timeout", 10)))
+        for call in request.calls:
+            key = call.key
+            result, error = _call(namespace, call.func, values.get(key, ((), {})), request.timeout)
             if error is None:
                 try:
                     transport.dumps({}, {key: result})
@@ -241,7 +244,7 @@ def serve_calls(inp: BinaryIO, out: BinaryIO, namespace: dict[str, Any]) -> None
                     error = f"returned a value that cannot be checked ({type(exc).__name__})"
             if error is not None:
                 errors[key] = error
-        transport.write_message(out, {"op": "results", "errors": errors}, results)
+        protocol.write(out, protocol.CallResults(errors), results)
 
 
 def reap_strays() -> None:
@@ -256,19 +259,19 @@ def reap_strays() -> None:
 
 def main() -> int:
     inp, out = _private_channels()
-    header, _ = transport.read_message(inp)
-    sandbox.apply_limits(header["rlimits"])
+    request, _ = protocol.read(inp, protocol.RunCells)
+    apply_limits(request.rlimits)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     sys.argv = ["notebook"]
-    prepare(list(header.get("preload", [])))
+    prepare(request.preload)
     shell = _make_shell()
     global _reap_on_deadline
-    _reap_on_deadline = bool(header.get("own_pid_namespace"))
-    records, timed_out = run_cells(shell, list(header["cells"]), float(header["timeout"]), int(header["output_limit"]))
+    _reap_on_deadline = request.own_pid_namespace
+    records, timed_out = run_cells(shell, list(request.cells), request.timeout, request.output_limit)
     if _reap_on_deadline:
         reap_strays()
-    values = harvest(shell.user_ns, list(header["names"]))
-    transport.write_message(out, {"op": "ran", "cells": records, "timed_out": timed_out}, values)
+    values = harvest(shell.user_ns, list(request.names))
+    protocol.write(out, protocol.Ran(tuple(records), timed_out), values)
     serve_calls(inp, out, shell.user_ns)
     out.flush()
     os._exit(0)

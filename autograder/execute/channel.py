@@ -1,4 +1,4 @@
-"""A peer spoken to with transport messages over a pair of byte streams, with deadlines.
+"""The grader's side of a peer spoken to with protocol messages over a pair of byte streams, with deadlines.
 
 The peer is a child process (``Channel.spawn``) or a sandboxed child of a zygote, reached through pipes
 handed over when it was forked; either way the channel knows how to kill it and how to learn its fate.
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from autograder import transport
+from autograder import protocol, transport
 
 
 class ChannelTimeout(Exception):
@@ -70,8 +70,8 @@ class Channel:
 
         return cls(proc.stdin, proc.stdout, kill=kill, wait=wait, alive=lambda: proc.poll() is None)
 
-    def send(self, header: dict[str, Any], values: dict[str, Any] | None = None) -> None:
-        self.send_raw(transport.dumps(header, values))
+    def send(self, message: protocol.Message, values: dict[str, Any] | None = None) -> None:
+        self.send_raw(protocol.encode(message, values))
 
     def send_raw(self, body: bytes) -> None:
         try:
@@ -102,8 +102,8 @@ class Channel:
             raise reply[0]
         return reply[0]
 
-    def request(self, header: dict[str, Any], values: dict[str, Any] | None, timeout: float) -> bytes:
-        self.send(header, values)
+    def request(self, message: protocol.Message, values: dict[str, Any] | None, timeout: float) -> bytes:
+        self.send(message, values)
         return self.receive(timeout)
 
     def returncode(self, wait: float = 5.0) -> int | None:
@@ -117,7 +117,7 @@ class Channel:
     def kill(self) -> None:
         self._kill()
 
-    def close(self, goodbye: dict[str, Any] | None = None) -> None:
+    def close(self, goodbye: protocol.Message | None = None) -> None:
         """Say goodbye if still alive, give it a moment to exit, then make sure it is gone."""
         if goodbye is not None and self.alive():
             with contextlib.suppress(ChannelClosed):

@@ -19,9 +19,9 @@ import select
 import signal
 import socket
 import sys
-from typing import Any
 
-from autograder.execute import runner
+from autograder import protocol
+from autograder.inside import runner
 
 _libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
@@ -102,11 +102,11 @@ def _become_init_and_run(channel_in: int, channel_out: int) -> None:
     runner.main()
 
 
-def _child(control: socket.socket, channel_in: int, channel_out: int, config: dict[str, Any]) -> None:
+def _child(control: socket.socket, channel_in: int, channel_out: int, config: protocol.ZygoteConfig) -> None:
     """The forked child: enter namespaces, fork init, reap it, exit with its status."""
     try:
         control.close()
-        enter_namespaces(int(config.get("scratch_mb", 256)), list(config.get("keep", [])))
+        enter_namespaces(config.scratch_mb, list(config.keep))
         init = os.fork()
         if init == 0:
             _become_init_and_run(channel_in, channel_out)
@@ -129,27 +129,38 @@ def _wait_for(child: int, control: socket.socket) -> int:
         ready, _, _ = select.select([control], [], [], 0.02)
         if ready:
             request = control.recv(4096)
-            if not request or json.loads(request).get("op") == "kill":
+            if not request or _is_kill(request):
                 os.kill(child, signal.SIGKILL)
 
 
-def serve(control: socket.socket, config: dict[str, Any]) -> None:
+def _is_kill(datagram: bytes) -> bool:
+    try:
+        protocol.decode_control(datagram, protocol.Kill)
+    except protocol.ProtocolError:
+        return False
+    return True
+
+
+def serve(control: socket.socket, config: protocol.ZygoteConfig) -> None:
     """Fork one child per ``fork`` request (with its channel fds attached); report each exit."""
     while True:
         message, fds, _, _ = socket.recv_fds(control, 4096, 2)
         if not message:
             return
-        request: dict[str, Any] = json.loads(message)
-        if request.get("op") != "fork" or len(fds) != 2:
+        try:
+            protocol.decode_control(message, protocol.Fork)
+        except protocol.ProtocolError:
+            return
+        if len(fds) != 2:
             return
         child = os.fork()
         if child == 0:
             _child(control, fds[0], fds[1], config)
         for fd in fds:
             os.close(fd)
-        control.sendall(json.dumps({"op": "forked", "pid": child}).encode())
+        control.sendall(protocol.encode_control(protocol.Forked(child)))
         code = _wait_for(child, control)
-        control.sendall(json.dumps({"op": "exited", "code": code}).encode())
+        control.sendall(protocol.encode_control(protocol.Exited(code)))
 
 
 def preload(modules: list[str]) -> None:
@@ -157,7 +168,7 @@ def preload(modules: list[str]) -> None:
     import IPython.core.interactiveshell  # noqa: F401
     import numpy  # noqa: F401
 
-    import autograder.execute.describe  # noqa: F401
+    import autograder.inside.describe  # noqa: F401
 
     for name in modules:
         __import__(name)
@@ -165,9 +176,9 @@ def preload(modules: list[str]) -> None:
 
 def main() -> int:
     _libc.prctl(PR_SET_DUMPABLE, 0)
-    config = json.loads(sys.argv[1])
-    preload(list(config.get("preload", [])))
-    control = socket.socket(fileno=int(config["control_fd"]))
+    config = protocol.build(protocol.ZygoteConfig, json.loads(sys.argv[1]))
+    preload(list(config.preload))
+    control = socket.socket(fileno=config.control_fd)
     serve(control, config)
     return 0
 

@@ -12,6 +12,7 @@ import sys
 import types
 from typing import Any
 
+from autograder.protocol import HistoryRecord, KerasLayerRecord, KerasModelRecord, OptimizerRecord, as_record
 from autograder.transport import FunctionRef, Opaque, Record
 
 _MAX_ATTRS = 50
@@ -47,17 +48,17 @@ def _layer(layer: Any) -> Record:
     except Exception:
         config = {}
     activation = getattr(layer, "activation", None)
-    attrs = {
-        "class_name": type(layer).__name__,
-        "name": layer.name,
-        "units": getattr(layer, "units", None),
-        "activation": _name_of(activation) if activation is not None else None,
-        "built": bool(getattr(layer, "built", False)),
-        "output_shape": _shape(lambda: layer.output.shape),
-        "count_params": layer.count_params() if getattr(layer, "built", False) else 0,
-        "config": config,
-    }
-    return Record(f"keras.layers.{type(layer).__name__}", attrs)
+    record = KerasLayerRecord(
+        class_name=type(layer).__name__,
+        name=layer.name,
+        units=getattr(layer, "units", None),
+        activation=_name_of(activation) if activation is not None else None,
+        built=bool(getattr(layer, "built", False)),
+        output_shape=_shape(lambda: layer.output.shape),
+        count_params=layer.count_params() if getattr(layer, "built", False) else 0,
+        config=config,
+    )
+    return as_record(record, KerasLayerRecord.TYPE_PREFIX + type(layer).__name__)
 
 
 def _optimizer(model: Any) -> Record | None:
@@ -68,8 +69,8 @@ def _optimizer(model: Any) -> Record | None:
         learning_rate = float(opt.learning_rate.numpy() if hasattr(opt.learning_rate, "numpy") else opt.learning_rate)
     except Exception:
         learning_rate = None
-    return Record(f"keras.optimizers.{type(opt).__name__}",
-                  {"class_name": type(opt).__name__, "learning_rate": learning_rate})
+    kind = type(opt).__name__
+    return as_record(OptimizerRecord(kind, learning_rate), OptimizerRecord.TYPE_PREFIX + kind)
 
 
 def _metric_names(model: Any) -> list[Any]:
@@ -85,31 +86,31 @@ def _metric_names(model: Any) -> list[Any]:
 def keras_model(name: str, model: Any) -> Record:
     """A model's architecture, compile settings and weights; predict/evaluate stay callable via probes."""
     built = bool(model.built)
-    attrs = {
-        "class_name": type(model).__name__,
-        "built": built,
-        "layers": [_layer(layer) for layer in model.layers],
-        "count_params": model.count_params() if built else 0,
-        "input_shape": _shape(lambda: model.input_shape) if built else None,
-        "output_shape": _shape(lambda: model.output_shape) if built else None,
-        "compiled": getattr(model, "optimizer", None) is not None,
-        "optimizer": _optimizer(model),
-        "loss": _name_of(getattr(model, "loss", None)),
-        "metrics": _metric_names(model),
-        "weights": [w for w in model.get_weights()] if built else [],
-        "predict": FunctionRef(f"{name}.predict"),
-        "evaluate": FunctionRef(f"{name}.evaluate"),
-    }
-    return Record("keras.Model", attrs)
+    record = KerasModelRecord(
+        class_name=type(model).__name__,
+        built=built,
+        layers=[_layer(layer) for layer in model.layers],
+        count_params=model.count_params() if built else 0,
+        input_shape=_shape(lambda: model.input_shape) if built else None,
+        output_shape=_shape(lambda: model.output_shape) if built else None,
+        compiled=getattr(model, "optimizer", None) is not None,
+        optimizer=_optimizer(model),
+        loss=_name_of(getattr(model, "loss", None)),
+        metrics=_metric_names(model),
+        weights=list(model.get_weights()) if built else [],
+        predict=FunctionRef(f"{name}.predict"),
+        evaluate=FunctionRef(f"{name}.evaluate"),
+    )
+    return as_record(record, KerasModelRecord.TYPE_NAME)
 
 
 def _history(value: Any) -> Record:
-    attrs = {
-        "history": {str(k): [float(x) for x in v] for k, v in dict(value.history).items()},
-        "params": {str(k): v for k, v in dict(getattr(value, "params", {}) or {}).items()},
-        "epoch": [int(e) for e in getattr(value, "epoch", [])],
-    }
-    return Record("keras.callbacks.History", attrs)
+    record = HistoryRecord(
+        history={str(k): [float(x) for x in v] for k, v in dict(value.history).items()},
+        params={str(k): v for k, v in dict(getattr(value, "params", {}) or {}).items()},
+        epoch=[int(e) for e in getattr(value, "epoch", [])],
+    )
+    return as_record(record, HistoryRecord.TYPE_NAME)
 
 
 def _plain_object(name: str, value: Any, depth: int) -> Record | Opaque:

@@ -1,0 +1,428 @@
+"""Every message between the grader, the sandboxed runner, the zygote and the check process, versioned.
+
+One frozen dataclass per message kind. A message travels as a ``transport`` body (a JSON header, plus data
+values such as the student's arrays) or, on the zygote's control socket, as one JSON datagram. ``decode``
+checks the protocol version, that the kind is one the receiver expects, and every field's type, so a hostile
+or garbled peer yields a ``ProtocolError`` and never a half-built message. This module runs inside the
+sandbox too: it imports only the standard library, ``transport`` and ``model``.
+
+The Keras records (``KerasModelRecord``, ``KerasLayerRecord``, ``HistoryRecord``) say which attributes a
+student's model, layer or history carries when it crosses as a ``transport.Record``; the sandbox builds them
+and checks and feedback read them, so the keys are written only here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, BinaryIO, ClassVar, TypeVar
+
+from autograder import transport
+from autograder.model import CaseState, CellRecord
+
+PROTOCOL_VERSION = 1
+
+M = TypeVar("M", bound="Message")
+
+
+class ProtocolError(transport.TransportError):
+    """A message of another version, of an unexpected kind, or with fields of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """Base of every message: ``OP`` names its kind on the wire."""
+
+    OP: ClassVar[str] = ""
+
+    def header(self) -> dict[str, Any]:
+        return {"v": PROTOCOL_VERSION, "op": self.OP, **_plain(dataclasses.asdict(self))}
+
+
+# ---------------------------------------------------------------- grader -> runner (in the sandbox)
+
+
+@dataclass(frozen=True)
+class RLimits:
+    """The rlimits the runner sets on itself before any student code runs."""
+
+    memory_mb: int
+    cpu_seconds: int
+    file_size_mb: int
+    nproc: int | None = None
+    """RLIMIT_NPROC, when the grader can compute a budget for the sandbox's user."""
+
+
+@dataclass(frozen=True)
+class RunCells(Message):
+    """Run these cells under a soft deadline, then export the named globals."""
+
+    OP: ClassVar[str] = "run"
+    cells: tuple[str, ...]
+    names: tuple[str, ...]
+    """Globals the checks take; ``*`` means the whole namespace."""
+    timeout: float
+    rlimits: RLimits
+    output_limit: int
+    """Characters of printed output kept per cell."""
+    preload: tuple[str, ...] = ()
+    own_pid_namespace: bool = True
+    """Whether the runner may kill every other process it sees once the cells have run."""
+
+
+@dataclass(frozen=True)
+class Ran(Message):
+    """The runner's report on the cells; the exported values travel with it as data."""
+
+    OP: ClassVar[str] = "ran"
+    cells: tuple[CellRecord, ...]
+    timed_out: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a student function a check needs; its arguments travel as the value named ``key``."""
+
+    key: str
+    func: str
+
+
+@dataclass(frozen=True)
+class CallFunctions(Message):
+    """Call these student functions (grader -> runner), or these are the calls the checks need."""
+
+    OP: ClassVar[str] = "call"
+    calls: tuple[Call, ...]
+    timeout: float
+
+
+@dataclass(frozen=True)
+class CallResults(Message):
+    """Results travel as values by call key; calls that raised or hung are in ``errors``."""
+
+    OP: ClassVar[str] = "results"
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exit(Message):
+    OP: ClassVar[str] = "exit"
+
+
+# ---------------------------------------------------------------- grader <-> check process
+
+
+@dataclass(frozen=True)
+class Check(Message):
+    """Check one submission with these test files; the runner's ``Ran`` body follows, forwarded as it came."""
+
+    OP: ClassVar[str] = "check"
+    tests: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """One test case's state as the check process reports it."""
+
+    question: str
+    name: str
+    points: float
+    hidden: bool
+    state: CaseState = CaseState.PENDING
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Checked(Message):
+    """Every case's state, and the calls still needed (their arguments travel as values by key)."""
+
+    OP: ClassVar[str] = "checked"
+    cases: tuple[CaseOutcome, ...]
+    all_or_nothing: dict[str, bool]
+    calls: tuple[Call, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answers(Message):
+    """Results of the calls the checks asked for (as values by key) and the errors of those that failed."""
+
+    OP: ClassVar[str] = "answers"
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GiveUp(Message):
+    """The pending calls cannot be answered: fail the cases waiting for them with ``reason``."""
+
+    OP: ClassVar[str] = "give_up"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Done(Message):
+    """Forget this submission; wait for the next ``check``."""
+
+    OP: ClassVar[str] = "done"
+
+
+# ---------------------------------------------------------------- grader <-> zygote (control socket)
+
+
+@dataclass(frozen=True)
+class ZygoteConfig:
+    """What a zygote is started with (its one command-line argument, as JSON)."""
+
+    preload: tuple[str, ...]
+    scratch_mb: int
+    control_fd: int
+    keep: tuple[str, ...] = ()
+    """Read-only mounts under /tmp that each child binds back over its fresh /tmp."""
+
+
+@dataclass(frozen=True)
+class Fork(Message):
+    """Fork a sandbox for one submission; its two channel descriptors ride along on the datagram."""
+
+    OP: ClassVar[str] = "fork"
+
+
+@dataclass(frozen=True)
+class Forked(Message):
+    OP: ClassVar[str] = "forked"
+    pid: int
+
+
+@dataclass(frozen=True)
+class Exited(Message):
+    OP: ClassVar[str] = "exited"
+    code: int
+
+
+@dataclass(frozen=True)
+class Kill(Message):
+    OP: ClassVar[str] = "kill"
+
+
+# ---------------------------------------------------------------- what Keras objects cross as
+
+
+@dataclass(frozen=True)
+class KerasLayerRecord:
+    """A layer of a student's model, as data."""
+
+    TYPE_PREFIX: ClassVar[str] = "keras.layers."
+    class_name: str
+    name: str
+    units: int | None
+    activation: str | None
+    built: bool
+    output_shape: Any
+    count_params: int
+    config: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OptimizerRecord:
+    TYPE_PREFIX: ClassVar[str] = "keras.optimizers."
+    class_name: str
+    learning_rate: float | None
+
+
+@dataclass(frozen=True)
+class KerasModelRecord:
+    """A student's model: architecture, compile settings and weights; ``predict``/``evaluate`` are probes."""
+
+    TYPE_NAME: ClassVar[str] = "keras.Model"
+    class_name: str
+    built: bool
+    layers: list[Any]
+    """``transport.Record``s of ``KerasLayerRecord``."""
+    count_params: int
+    input_shape: Any
+    output_shape: Any
+    compiled: bool
+    optimizer: Any
+    """A ``transport.Record`` of ``OptimizerRecord``, or None before ``compile``."""
+    loss: Any
+    metrics: list[Any]
+    weights: list[Any]
+    predict: transport.FunctionRef
+    evaluate: transport.FunctionRef
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """A Keras ``History``: per-metric lists of floats, fit's parameters and the epochs run."""
+
+    TYPE_NAME: ClassVar[str] = "keras.callbacks.History"
+    history: dict[str, list[float]]
+    params: dict[str, Any]
+    epoch: list[int]
+
+
+def as_record(value: Any, type_name: str) -> transport.Record:
+    """A Keras record dataclass as the ``transport.Record`` that crosses (attributes in field order)."""
+    return transport.Record(type_name, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+
+
+def record_keys(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+# ---------------------------------------------------------------- encoding and decoding
+
+
+def encode(message: Message, values: dict[str, Any] | None = None) -> bytes:
+    """A transport body: the message as header, ``values`` as data."""
+    return transport.dumps(message.header(), values)
+
+
+def decode(body: bytes, *kinds: type[M]) -> tuple[M, dict[str, Any]]:
+    """The message (one of ``kinds``) and the values of a transport body; ProtocolError on anything else."""
+    header, values = transport.loads(body)
+    return from_header(header, *kinds), values
+
+
+def write(stream: BinaryIO, message: Message, values: dict[str, Any] | None = None) -> None:
+    transport.write_raw(stream, encode(message, values))
+
+
+def read(stream: BinaryIO, *kinds: type[M]) -> tuple[M, dict[str, Any]]:
+    """The next message from a stream; EOFError when the peer closed before it started."""
+    return decode(transport.read_raw(stream), *kinds)
+
+
+def encode_control(message: Message) -> bytes:
+    """One datagram on the zygote's control socket."""
+    return json.dumps(message.header()).encode()
+
+
+def decode_control(datagram: bytes, *kinds: type[M]) -> M:
+    try:
+        header = json.loads(datagram)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(f"unreadable control message ({exc})") from exc
+    return from_header(header, *kinds)
+
+
+def from_header(header: Any, *kinds: type[M]) -> M:
+    if not isinstance(header, dict):
+        raise ProtocolError("a message header must be an object")
+    if header.get("v") != PROTOCOL_VERSION:
+        raise ProtocolError(f"protocol version {header.get('v')!r}, expected {PROTOCOL_VERSION}")
+    by_op = {kind.OP: kind for kind in kinds}
+    kind = by_op.get(header.get("op"))
+    if kind is None:
+        raise ProtocolError(f"unexpected message {header.get('op')!r}, expected one of {sorted(by_op)}")
+    fields = {k: v for k, v in header.items() if k not in ("v", "op")}
+    return build(kind, fields)
+
+
+def build(cls: type[Any], data: Any) -> Any:
+    """``cls`` (a dataclass) from decoded JSON, every field checked against its annotation."""
+    if not isinstance(data, dict):
+        raise ProtocolError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
+    hints = _hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.init}
+    unknown = set(data) - known
+    if unknown:
+        raise ProtocolError(f"{cls.__name__}: unknown fields {sorted(unknown)}")
+    try:
+        return cls(**{name: _coerce(hints[name], value, f"{cls.__name__}.{name}") for name, value in data.items()})
+    except TypeError as exc:
+        raise ProtocolError(f"{cls.__name__}: {exc}") from exc
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _coerce(hint: Any, value: Any, where: str) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        options = [a for a in args if a is not type(None)]
+        return _coerce(options[0], value, where) if len(options) == 1 else value
+    if origin in (list, tuple):
+        if not isinstance(value, (list, tuple)):
+            raise ProtocolError(f"{where}: expected a list")
+        items = [_coerce(args[0] if args else Any, v, where) for v in value]
+        return tuple(items) if origin is tuple else items
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ProtocolError(f"{where}: expected an object")
+        return {str(k): _coerce(args[1] if args else Any, v, where) for k, v in value.items()}
+    return _scalar(hint, value, where)
+
+
+def _scalar(hint: Any, value: Any, where: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return build(hint, value)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        try:
+            return hint(value)
+        except ValueError as exc:
+            raise ProtocolError(f"{where}: {value!r} is not a {hint.__name__}") from exc
+    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if hint in (str, int, bool) and type(value) is hint:
+        return value
+    raise ProtocolError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {type(value).__name__}")
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists and enums as their values, so headers are plain JSON."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+__all__ = [
+    "PROTOCOL_VERSION",
+    "Answers",
+    "Call",
+    "CallFunctions",
+    "CallResults",
+    "CaseOutcome",
+    "Check",
+    "Checked",
+    "Done",
+    "Exit",
+    "Exited",
+    "Fork",
+    "Forked",
+    "GiveUp",
+    "HistoryRecord",
+    "KerasLayerRecord",
+    "KerasModelRecord",
+    "Kill",
+    "Message",
+    "OptimizerRecord",
+    "ProtocolError",
+    "RLimits",
+    "Ran",
+    "RunCells",
+    "ZygoteConfig",
+    "as_record",
+    "build",
+    "decode",
+    "decode_control",
+    "encode",
+    "encode_control",
+    "read",
+    "record_keys",
+    "write",
+]
