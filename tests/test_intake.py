@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.intake import IntakeError, load_submission, strip_otter_calls, student_name
+from autograder.intake import IntakeError, file_candidate, receive, strip_otter_calls, student_name
+from autograder.model import Received
 
 
 def notebook(path: Path, lab: str | None = "lab01-tensors", cells: tuple[str, ...] = ("x = 1",)) -> Path:
@@ -20,13 +21,21 @@ def notebook(path: Path, lab: str | None = "lab01-tensors", cells: tuple[str, ..
     return path
 
 
+def load_submission(path: Path, lab: str) -> Received:
+    """Receive a file given on its own, raising the one-line problem as intake states it."""
+    received = receive(file_candidate(path, lab), lab)
+    if received.problem is not None:
+        raise IntakeError(received.problem)
+    return received
+
+
 def test_reads_code_cells_and_strips_otter_calls(tmp_path):
     path = notebook(
         tmp_path / "ana.ipynb",
         cells=("import otter\ngrader = otter.Notebook('a.ipynb')", "x = 1", "if True:\n    grader.check('q1')"),
     )
     sub = load_submission(path, "lab01-tensors")
-    assert sub.student == "ana"
+    assert sub.candidate.student == "ana"
     assert sub.cells == ("pass\npass", "x = 1", "if True:\n    pass")
 
 

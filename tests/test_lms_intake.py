@@ -8,16 +8,17 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder.intake import lms
-from autograder.intake.lms import Candidate, discover, latest_per_student, parse_receipt_date
+from autograder.intake import archive as intake_archive
+from autograder.intake.lms import discover, latest_per_student, parse_receipt_date
 from autograder.intake.notebook import IntakeError, read_notebook
 from autograder.intake.roster import Roster, RosterError, Student, load_roster, reconcile
+from autograder.model import Candidate
 
 LAB = "lab01-tensors"
 
@@ -232,7 +233,7 @@ def test_blackboard_usernames_names_times_and_receipts(tmp_path):
         ("jdoe", "Jane Doe", "lab3.pdf", "2024-03-05-09-00-00"),
         ("mary_ann", "Mary Ann Smith", "my_lab_attempt_2.ipynb", "2024-03-04-20-00-00"),
     ]
-    utc = timezone.utc
+    utc = UTC
     assert cands[1].submitted_at == datetime(2024, 3, 4, 19, 22, 5, tzinfo=utc)  # 2:22 PM EST
     assert cands[4].submitted_at == datetime(2019, 9, 4, 12, 4, 25, tzinfo=utc)  # the receipt wins over the name
     assert cands[0].submitted_at == datetime(2024, 3, 6, 11, 0, 0, tzinfo=utc)  # no receipt: the name, as UTC
@@ -264,10 +265,8 @@ def test_blackboard_usernames_with_underscores_without_receipts(tmp_path):
 
 
 def test_blackboard_receipt_dates():
-    assert parse_receipt_date("Monday, March 4, 2024 2:22:05 PM EST") == datetime(
-        2024, 3, 4, 19, 22, 5, tzinfo=timezone.utc
-    )
-    assert parse_receipt_date("2024-03-04 14:22:05 +0100") == datetime(2024, 3, 4, 13, 22, 5, tzinfo=timezone.utc)
+    assert parse_receipt_date("Monday, March 4, 2024 2:22:05 PM EST") == datetime(2024, 3, 4, 19, 22, 5, tzinfo=UTC)
+    assert parse_receipt_date("2024-03-04 14:22:05 +0100") == datetime(2024, 3, 4, 13, 22, 5, tzinfo=UTC)
     assert parse_receipt_date("Monday, March 4, 2024 2:22:05 PM") is None  # no zone: not known in UTC
     assert parse_receipt_date("gestern") is None
 
@@ -395,9 +394,9 @@ def test_size_limits(tmp_path, monkeypatch):
         tmp_path / "cs101-lab_3_submissions.zip",
         {"doejane_101_1_lab3.ipynb": notebook_bytes(), "smithbob_102_2_video.mp4": b"0" * 5000},
     )
-    monkeypatch.setattr(lms, "MAX_MEMBER_BYTES", 4000)
+    monkeypatch.setattr(intake_archive, "MAX_MEMBER_BYTES", 4000)
     assert [c.student for c in discover([archive], tmp_path / "w1", LAB)] == ["101"]
-    monkeypatch.setattr(lms, "MAX_EXTRACTED_BYTES", 100)
+    monkeypatch.setattr(intake_archive, "MAX_EXTRACTED_BYTES", 100)
     with pytest.raises(IntakeError, match="more than"):
         discover([archive], tmp_path / "w2", LAB)
 

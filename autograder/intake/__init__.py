@@ -1,21 +1,23 @@
-"""Intake stage: find submissions in what the instructor downloaded, and read each notebook."""
+"""Intake stage: find submissions in what the instructor downloaded, and read each file once."""
 
+from autograder.intake.errors import IntakeError
 from autograder.intake.notebook import (
-    IntakeError,
-    Submission,
-    load_submission,
+    code_cells,
+    file_candidate,
     notebook_lab,
     read_notebook,
+    receive,
     strip_otter_calls,
     student_name,
 )
 
 __all__ = [
     "IntakeError",
-    "Submission",
-    "load_submission",
+    "code_cells",
+    "file_candidate",
     "notebook_lab",
     "read_notebook",
+    "receive",
     "strip_otter_calls",
     "student_name",
 ]

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from autograder.intake import archive
+from autograder.intake.errors import IntakeError
+from autograder.model import Candidate, Received, Source
+
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 _OTTER_LINE = re.compile(r"^(\s*)(import otter\b.*|grader\s*=\s*otter\..*|grader\.(check|check_all|export)\(.*)$")
-
-
-class IntakeError(Exception):
-    """The file cannot be graded; the message is one line meant for the instructor and the student."""
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A readable notebook for the expected lab."""
-
-    path: Path
-    student: str
-    lab: str
-    cells: tuple[str, ...]
-    """Code cell sources, in order, with otter's own calls (grader.check, ...) taken out."""
 
 
 def student_name(path: Path, lab: str) -> str:
@@ -36,31 +24,33 @@ def student_name(path: Path, lab: str) -> str:
     return stem
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_file(path: Path) -> bytes:
     if not path.exists():
         raise IntakeError(f"{path.name}: no such file")
     if path.is_dir():
         raise IntakeError(f"{path.name}: is a folder, not a notebook")
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise IntakeError(f"{path.name}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
-    if zipfile.is_zipfile(path):
-        return _notebook_from_zip(path)
-    return path.read_bytes()
-
-
-def _notebook_from_zip(path: Path) -> bytes:
-    """The single notebook inside a ``grader.export()`` zip."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if m.filename.endswith(".ipynb") and not m.is_dir()]
-            members = [m for m in members if "__MACOSX" not in m.filename and ".ipynb_checkpoints" not in m.filename]
-            if len(members) != 1:
-                raise IntakeError(f"{path.name}: the zip holds {len(members)} notebooks, expected exactly one")
-            if members[0].file_size > MAX_NOTEBOOK_BYTES:
-                raise IntakeError(f"{path.name}: the notebook inside is too large")
-            return archive.read(members[0])
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        raise IntakeError(f"{path.name}: unreadable zip ({exc})") from exc
+        return path.read_bytes()
+    except OSError as exc:
+        raise IntakeError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _notebook_bytes(path: Path, data: bytes) -> bytes:
+    """The notebook in a file's content: the content itself, or the single notebook of an export zip."""
+    return _notebook_from_zip(path, data) if archive.is_zip(data) else data
+
+
+def _notebook_from_zip(path: Path, data: bytes) -> bytes:
+    """The single notebook among the entries of a ``grader.export()`` zip that safe extraction would keep."""
+    with archive.open_zip(path, data) as opened:
+        notebooks = [m for m in archive.members(path, opened) if m.parts[-1].endswith(".ipynb")]
+        if len(notebooks) != 1:
+            raise IntakeError(f"{path.name}: the zip holds {len(notebooks)} notebooks, expected exactly one")
+        if notebooks[0].info.file_size > MAX_NOTEBOOK_BYTES:
+            raise IntakeError(f"{path.name}: the notebook inside is too large")
+        return opened.read(notebooks[0].info)
 
 
 def _parse(name: str, data: bytes) -> nbformat.NotebookNode:
@@ -89,14 +79,32 @@ def strip_otter_calls(source: str) -> str:
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """Read a notebook file or ``grader.export()`` zip; raises IntakeError with a one-line reason."""
-    return _parse(path.name, _read_bytes(path))
+    return _parse(path.name, _notebook_bytes(path, _read_file(path)))
 
 
-def load_submission(path: Path, lab: str) -> Submission:
-    """Read ``path`` as a submission for ``lab``; raises IntakeError with a one-line reason."""
-    nb = read_notebook(path)
+def code_cells(path: Path, data: bytes, lab: str) -> tuple[str, ...]:
+    """The code cells of a submission's content for ``lab``; raises IntakeError with a one-line reason."""
+    nb = _parse(path.name, _notebook_bytes(path, data))
     found = notebook_lab(nb)
     if found is not None and found != lab:
         raise IntakeError(f"{path.name}: this notebook belongs to {found}, not {lab}")
-    cells = tuple(strip_otter_calls(cell.source) for cell in nb.cells if cell.get("cell_type") == "code")
-    return Submission(path=path, student=student_name(path, lab), lab=lab, cells=cells)
+    return tuple(strip_otter_calls(cell.source) for cell in nb.cells if cell.get("cell_type") == "code")
+
+
+def receive(candidate: Candidate, lab: str) -> Received:
+    """Read a candidate's file once: hash it and take out its code cells, or say why it cannot be graded."""
+    path = candidate.path
+    try:
+        data = _read_file(path)
+    except IntakeError as exc:
+        return Received(candidate, "", problem=str(exc))
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        return Received(candidate, sha256, code_cells(path, data, lab))
+    except IntakeError as exc:
+        return Received(candidate, sha256, problem=str(exc))
+
+
+def file_candidate(path: Path, lab: str) -> Candidate:
+    """A file given on its own (not from an LMS download): identity from its name."""
+    return Candidate(path, student_name(path, lab), None, None, None, Source.FILE, path.name, "")

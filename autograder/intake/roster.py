@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from autograder.intake.lms import BLACKBOARD, CANVAS, FILE, MOODLE, Candidate
+from autograder.intake.lms import scheme_for
+from autograder.intake.scheme import RosterColumn
+from autograder.model import Candidate
 
 log = logging.getLogger(__name__)
 
@@ -158,20 +160,18 @@ def _identities(student: Student) -> dict[str, set[str]]:
 
 
 def _probes(cand: Candidate) -> Iterable[tuple[str, str | None]]:
-    """(index, value) lookups to try in order, most trustworthy first, chosen by the candidate's format."""
-    student = _fold(cand.student)
-    if cand.source in (CANVAS, MOODLE):
-        yield "lms_id", student
-    elif cand.source == BLACKBOARD:
-        yield from (("username", student), ("local", student), ("sis_id", student))
-    elif cand.source == FILE:
-        yield from (("username", student), ("local", student), ("sis_id", student), ("lms_id", student))
-        yield "name", name_key(cand.student)
-        yield "slug", _squash(cand.student)
-    if cand.source == CANVAS:
-        yield "slug", _squash(cand.display_name or "")
-    else:
-        yield "name", name_key(cand.display_name)
+    """(index, value) lookups to try in order, most trustworthy first, as the candidate's naming scheme lists them."""
+    for column, field in scheme_for(cand.source).roster_keys:
+        yield column, _probe_value(column, getattr(cand, field))
+
+
+def _probe_value(column: RosterColumn, text: str | None) -> str | None:
+    """``text`` normalised as the roster's ``column`` index keeps its keys."""
+    if column == "name":
+        return name_key(text)
+    if column == "slug":
+        return _squash(text or "")
+    return _fold(text or "")
 
 
 # ---------------------------------------------------------------- reading

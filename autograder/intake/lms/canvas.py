@@ -1,0 +1,76 @@
+"""Canvas's names: ``{sortable name squashed}_[LATE_]{user id}_{attachment id}_{original}``, or
+``[LATE_]anon_{id}_...`` when grading is anonymous, and ``..._{text|link}.html`` for text and link entries.
+
+A name alone can mislead (``lab_3_2024_final.ipynb`` fits the pattern), so the pattern only counts in a folder or
+zip that looks like a Canvas download as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from autograder.intake.scheme import Listing, LmsScheme, base_names
+from autograder.model import Candidate, Source
+
+_TAIL = r"_(?:(?P<att>\d+)_(?P<orig>.+)|(?P<kind>text|link)\.html)$"
+_NAMED = re.compile(r"^(?P<slug>\w*?)_(?P<late>LATE_)?(?P<uid>\d+)" + _TAIL, re.S)
+_ANON = re.compile(r"^(?P<late>LATE_)?(?P<uid>anon_[A-Za-z0-9]+)" + _TAIL, re.S)
+
+
+def identify(path: Path, name: str, in_download: bool) -> Candidate | None:
+    """A Canvas name, in a folder that looks like a Canvas download."""
+    match = _match(name) if in_download else None
+    return _candidate(path, match) if match else None
+
+
+def read_folder(listing: Listing) -> bool:
+    """Whether the folder is a Canvas download."""
+    return _is_group(listing.handed_in, listing.directory.name)
+
+
+def is_download(paths: Sequence[str], group: str) -> bool:
+    """Whether a zip called ``group`` holding ``paths`` is a Canvas download."""
+    return _is_group(base_names(paths), group)
+
+
+def _match(name: str) -> re.Match[str] | None:
+    match = _ANON.match(name) or _NAMED.match(name)
+    slug = match.groupdict().get("slug") if match else None
+    if match and slug and slug != slug.lower():
+        return None  # Canvas lowercases the sortable name
+    return match
+
+
+def _is_group(names: Sequence[str], group: str) -> bool:
+    """Whether files named ``names``, in a folder or zip called ``group``, are a Canvas download."""
+    matches = [m for n in names if (m := _match(n))]
+    if not matches or 2 * len(matches) < len(names):
+        return False
+    flagged = any(m["late"] or m["uid"].startswith("anon_") for m in matches)
+    return flagged or len({m["uid"] for m in matches}) >= 2 or group.lower().endswith("submissions")
+
+
+def _candidate(path: Path, match: re.Match[str]) -> Candidate:
+    att = match["att"]
+    return Candidate(
+        path=path,
+        student=match["uid"],
+        display_name=match.groupdict().get("slug") or None,
+        submitted_at=None,
+        late=bool(match["late"]),
+        source=Source.CANVAS,
+        original_name=match["orig"] or f"{match['kind']}.html",
+        attempt=att.zfill(20) if att else "",
+    )
+
+
+SCHEME = LmsScheme(
+    source=Source.CANVAS,
+    export_module="canvas",
+    roster_keys=(("lms_id", "student"), ("slug", "display_name")),
+    identify=identify,
+    read_folder=read_folder,
+    is_download=is_download,
+)
