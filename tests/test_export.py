@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from autograder.export import FORMATS, Exported, ScoreRow, export, parse_late_policy
+from autograder.export import FORMATS, Export, ScoreRow, export, export_lab, parse_late_policy
 from autograder.export.late import DAY, HOUR, LatePolicy
-from autograder.export.rows import points, score_rows, split_name
+from autograder.export.rows import points, split_name
+from autograder.export.scoring import score_rows
+from autograder.labs import LabBundle
+from autograder.model import Question, RowStatus, RunInfo, Status, SubmissionInfo, SubmissionResult
+from autograder.record.gradebook import Gradebook
 
 DUE = datetime(2024, 3, 4, 23, 59, tzinfo=timezone(timedelta(hours=-5)))
 LMS_FORMATS = ("canvas", "moodle", "blackboard", "brightspace", "gradescope")
@@ -29,7 +34,7 @@ def row(student: str, score: float | None, *, late: float | None = None, status:
         student=student,
         score=score,
         max_score=10.0,
-        status="missing" if score is None else status,
+        status=RowStatus.MISSING if score is None else RowStatus(status),
         submitted_at=submitted,
         late_seconds=late,
         **fields,
@@ -48,7 +53,7 @@ POLICY = parse_late_policy("10%/day,max=50%")
 FINAL = {"101": "8.5", "102": "7", "103": "", "104": "0", "105": "6.33"}
 
 
-def run(fmt: str, rows=ROWS, roster: Path | None = None, assignment: str = "Lab 3", policy=POLICY) -> Exported:
+def run(fmt: str, rows=ROWS, roster: Path | None = None, assignment: str = "Lab 3", policy=POLICY) -> Export:
     return export(rows, fmt, assignment=assignment, max_score=10, roster_file=roster, policy=policy)
 
 
@@ -144,8 +149,8 @@ def test_unknown_format_and_bad_arguments() -> None:
 @pytest.mark.parametrize("fmt", LMS_FORMATS)
 def test_lms_numbers_have_at_most_two_decimals(fmt: str) -> None:
     out = run(fmt)
-    assert isinstance(out, bytes) and isinstance(out.notices, tuple)
-    text = out.decode("utf-16" if fmt == "blackboard" else "utf-8-sig")
+    assert isinstance(out.content, bytes) and isinstance(out.notices, tuple)
+    text = out.content.decode("utf-16" if fmt == "blackboard" else "utf-8-sig")
     numbers = re.findall(r"(?<![\w.#-])\d+\.\d+(?![\w.])", text)
     assert numbers and all(TWO_DECIMALS.fullmatch(n) for n in numbers)
     assert "7.333" not in text
@@ -153,8 +158,8 @@ def test_lms_numbers_have_at_most_two_decimals(fmt: str) -> None:
 
 def test_canvas_without_roster_creates_assignment() -> None:
     out = run("canvas")
-    assert not out.startswith(b"\xef\xbb\xbf")
-    table = parse(out)
+    assert not out.content.startswith(b"\xef\xbb\xbf")
+    table = parse(out.content)
     assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Lab 3"]
     assert table[1] == ["    Points Possible", "", "", "", "", "10"]
     assert [r[5] for r in table[2:]] == ["8.5", "7", "", "0", "6.33"]
@@ -181,8 +186,8 @@ def test_canvas_roster_round_trip(tmp_path: Path) -> None:
     roster.write_bytes(b"\xef\xbb\xbf" + CANVAS_EXPORT.encode("utf-8"))
     extra = row("777", 5.0, name="Zed Ghost", lms_id="777")
     out = run("canvas", rows=(*ROWS, extra), roster=roster)
-    assert out.startswith(b"\xef\xbb\xbf"), "the BOM of Canvas's export is kept"
-    before, after = parse(roster.read_bytes(), "utf-8-sig"), parse(out, "utf-8-sig")
+    assert out.content.startswith(b"\xef\xbb\xbf"), "the BOM of Canvas's export is kept"
+    before, after = parse(roster.read_bytes(), "utf-8-sig"), parse(out.content, "utf-8-sig")
     column = before[0].index("Lab 3: Tensors (48213)")
     assert len(after) == len(before) and after[0] == before[0]
     for old, new in zip(before, after, strict=True):
@@ -192,6 +197,7 @@ def test_canvas_roster_round_trip(tmp_path: Path) -> None:
     # matched by: Canvas ID 101; SIS User ID S002; (103 missing: left blank); name 'Ann Lee'; SIS Login bstone
     assert after[3][5] == 'says "hi", often' and after[3][0] == "O'Brien, Seán"
     assert out.notices == ("Zed Ghost (777) is not in the Canvas roster: score not exported.",)
+    assert out.rows == 4, "rows filled in: not the missing student, the unmatched one or the roster's others"
 
 
 def test_canvas_roster_warns_about_points_and_unassigned(tmp_path: Path) -> None:
@@ -202,8 +208,8 @@ def test_canvas_roster_warns_about_points_and_unassigned(tmp_path: Path) -> None
         encoding="utf-8",
     )
     out = run("canvas", rows=ROWS[:1], roster=roster)
-    assert parse(out)[2] == ["Muted", "", "", "", "Manual Posting"], "the hidden-assignments row is kept"
-    assert parse(out)[3][4] == "8.5"
+    assert parse(out.content)[2] == ["Muted", "", "", "", "Manual Posting"], "the hidden-assignments row is kept"
+    assert parse(out.content)[3][4] == "8.5"
     assert out.notices == (
         "Canvas says 'Lab 3 (48213)' is worth '20.00' points, not 10: scores were not rescaled.",
         "Doe, Jane (101): 'Lab 3 (48213)' is not assigned to them in Canvas; Canvas will ignore this score.",
@@ -215,7 +221,7 @@ def test_roster_never_matches_by_name_against_a_different_id(tmp_path: Path) -> 
     roster.write_text('Student,ID,SIS Login ID,Section,Lab 3 (48213)\n"Doe, Jane",101,jdoe,A,\n', encoding="utf-8")
     other_jane = row("555", 4.0, name="Jane Doe", lms_id="555")
     out = run("canvas", rows=[other_jane], roster=roster)
-    assert parse(out)[1][4] == ""
+    assert parse(out.content)[1][4] == ""
     assert out.notices == ("Jane Doe (555) is not in the Canvas roster: score not exported.",)
 
 
@@ -224,7 +230,7 @@ def test_canvas_semicolon_export_keeps_its_separator(tmp_path: Path) -> None:
     text = "Student;ID;SIS Login ID;Section;Lab 3 (48213);Lab 4 (48214)\n    Points Possible;;;;10,00;10,00\n"
     roster.write_text(text + '"Doe, Jane";101;jdoe;A;;9,50\n', encoding="utf-8")
     out = run("canvas", roster=roster)
-    assert out.decode() == text + "Doe, Jane;101;jdoe;A;8.5;9,50\n", "only needed quotes are written"
+    assert out.content.decode() == text + "Doe, Jane;101;jdoe;A;8.5;9,50\n", "only needed quotes are written"
 
 
 @pytest.mark.parametrize(
@@ -239,7 +245,7 @@ def test_canvas_roster_column_must_be_unambiguous(tmp_path: Path, assignment: st
     roster.write_text("Student,ID,SIS Login ID,Section,Lab 3a (1),Lab 3b (2)\n", encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         run("canvas", roster=roster, assignment=assignment)
-    assert parse(run("canvas", roster=roster, assignment="lab 3B"))[0][5] == "Lab 3b (2)"
+    assert parse(run("canvas", roster=roster, assignment="lab 3B").content)[0][5] == "Lab 3b (2)"
 
 
 def test_canvas_roster_must_be_a_canvas_export(tmp_path: Path) -> None:
@@ -267,14 +273,15 @@ def test_moodle_worksheet_round_trip(tmp_path: Path) -> None:
     roster.write_bytes(b"\xef\xbb\xbf" + MOODLE_WORKSHEET.encode("utf-8"))
     rows = [replace(ROWS[0], lms_id="8812001"), *ROWS[1:]]
     out = run("moodle", rows=rows, roster=roster)
-    assert out.startswith(b"\xef\xbb\xbf")
-    before, after = parse(roster.read_bytes(), "utf-8-sig"), parse(out, "utf-8-sig")
+    assert out.content.startswith(b"\xef\xbb\xbf")
+    before, after = parse(roster.read_bytes(), "utf-8-sig"), parse(out.content, "utf-8-sig")
     grade = before[0].index("Grade")
     assert [r[grade] for r in after[1:]] == ["8.5", "7", "", "0"]
     for old, new in zip(before, after, strict=True):
         assert old[:grade] + old[grade + 1 :] == new[:grade] + new[grade + 1 :], "other columns untouched"
     assert "Ann Lee (104): the grade is locked in Moodle; the import will skip it." in out.notices
     assert "Bob Stone (105) is not in the Moodle worksheet: score not exported." in out.notices
+    assert out.rows == 3
 
 
 def test_moodle_roster_must_be_the_worksheet(tmp_path: Path) -> None:
@@ -293,8 +300,8 @@ def test_moodle_scale_assignment_is_rejected(tmp_path: Path) -> None:
 
 def test_moodle_gradebook_csv() -> None:
     out = run("moodle")
-    assert out.startswith(b"\xef\xbb\xbf")
-    table = parse(out, "utf-8-sig")
+    assert out.content.startswith(b"\xef\xbb\xbf")
+    table = parse(out.content, "utf-8-sig")
     assert table[0] == ["Full name", "Email address", "ID number", "Username", "Assignment: Lab 3"]
     assert {r[1]: r[4] for r in table[1:]} == {
         "jdoe@example.edu": "8.5",
@@ -313,11 +320,11 @@ def test_moodle_gradebook_csv() -> None:
 
 def test_blackboard_utf16_tab_all_quoted() -> None:
     out = run("blackboard")
-    assert out.startswith(b"\xff\xfe")
-    text = out.decode("utf-16")
+    assert out.content.startswith(b"\xff\xfe")
+    text = out.content.decode("utf-16")
     for line in text.splitlines():
         assert all(f.startswith('"') and f.endswith('"') for f in line.split("\t")), line
-    table = parse(out, "utf-16", "\t")
+    table = parse(out.content, "utf-16", "\t")
     assert table[0] == ["Last Name", "First Name", "Username", "Lab 3"]
     assert table[1:] == [
         ["Doe", "Jane", "jdoe", "8.5"],
@@ -343,15 +350,16 @@ def test_blackboard_roster_gives_the_column_id(tmp_path: Path) -> None:
     roster = tmp_path / "gc_CS101_fullgc_2024-03-05-12-00-00.xls"
     roster.write_bytes(b"\xff\xfe" + ("\t".join(f'"{h}"' for h in header) + "\r\n").encode("utf-16-le"))
     out = run("blackboard", roster=roster)
-    table = parse(out, "utf-16", "\t")
+    table = parse(out.content, "utf-16", "\t")
     assert table[0][3] == "Lab 3 [Total Pts: 10 Score] |664617"
     assert [r[2] for r in table[1:]] == ["jdoe", "sobrien", "alee", "bstone"], "no row clears a missing grade"
     assert not any("NEW" in n for n in out.notices)
+    assert out.rows == 4
 
 
 def test_brightspace_ids_hash_prefixed_and_end_of_line() -> None:
     out = run("brightspace")
-    table = parse(out)
+    table = parse(out.content)
     grade = "Lab 3 Points Grade <Numeric MaxPoints:10>"
     assert table[0] == ["OrgDefinedId", "Username", grade, "End-of-Line Indicator"]
     assert table[1:] == [
@@ -361,9 +369,9 @@ def test_brightspace_ids_hash_prefixed_and_end_of_line() -> None:
         ["", "#alee", "0", "#"],
         ["#0042", "#bstone", "6.33", "#"],
     ]
-    assert "example.edu" not in out.decode() and "Doe" not in out.decode(), "D2L: no names or emails"
+    assert "example.edu" not in out.content.decode() and "Doe" not in out.content.decode(), "D2L: no names or emails"
     only_users = run("brightspace", rows=[row("u1", 4.0, username="u1")])
-    assert parse(only_users)[0][0] == "Username"
+    assert parse(only_users.content)[0][0] == "Username"
 
 
 def test_brightspace_roster_gives_the_item_header(tmp_path: Path) -> None:
@@ -373,14 +381,14 @@ def test_brightspace_roster_gives_the_item_header(tmp_path: Path) -> None:
         "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>,End-of-Line Indicator\n",
         encoding="utf-8-sig",
     )
-    table = parse(run("brightspace", roster=roster))
+    table = parse(run("brightspace", roster=roster).content)
     assert table[0][2] == "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>"
     assert "#103" not in [r[0] for r in table], "no row clears a missing grade"
 
 
 def test_gradescope_export_shape() -> None:
     out = run("gradescope")
-    table = parse(out)
+    table = parse(out.content)
     assert table[0][:5] == ["First Name", "Last Name", "SID", "Email", "Sections"]
     assert table[0][5:8] == ["Total Score", "Max Points", "Status"]
     assert table[0][-3:] == ["Lateness (H:M:S)", "View Count", "Submission Count"]
@@ -392,7 +400,7 @@ def test_gradescope_export_shape() -> None:
 
 
 def test_plain_csv_has_every_field() -> None:
-    table = list(csv.DictReader(io.StringIO(run("csv").decode("utf-8"), newline="")))
+    table = list(csv.DictReader(io.StringIO(run("csv").content.decode("utf-8"), newline="")))
     by_student = {r["student"]: r for r in table}
     late = by_student["102"]
     assert [late[k] for k in ("score_before_penalty", "penalty", "score", "late_days")] == ["9.0", "2.0", "7.0", "2"]
@@ -404,7 +412,7 @@ def test_plain_csv_has_every_field() -> None:
 
 
 def test_plain_json_has_every_field() -> None:
-    document = json.loads(run("json"))
+    document = json.loads(run("json").content)
     assert (document["schema"], document["assignment"], document["max_score"]) == (1, "Lab 3", 10)
     assert document["late_policy"] == "10%/day,max=50%"
     rows = {r["student"]: r for r in document["rows"]}
@@ -419,18 +427,90 @@ def test_every_format_scores_match_the_rows(fmt: str) -> None:
     """Whatever the layout, the scores read back are the penalised scores, and missing stays missing."""
     out = run(fmt)
     if fmt == "json":
-        got = {r["student"]: points(r["score"]) for r in json.loads(out)["rows"]}
+        got = {r["student"]: points(r["score"]) for r in json.loads(out.content)["rows"]}
     elif fmt == "csv":
         got = {
             r["student"]: points(float(r["score"])) if r["score"] else ""
-            for r in csv.DictReader(io.StringIO(out.decode()))
+            for r in csv.DictReader(io.StringIO(out.content.decode()))
         }
     else:
         encoding, delimiter = ("utf-16", "\t") if fmt == "blackboard" else ("utf-8-sig", ",")
-        table = parse(out, encoding, delimiter)
+        table = parse(out.content, encoding, delimiter)
         column = {"canvas": 5, "moodle": 4, "blackboard": 3, "brightspace": 2, "gradescope": 5}[fmt]
         start = 2 if fmt == "canvas" else 1
         got = {r.student: cells[column] for r, cells in zip(ROWS, table[start:], strict=True)}
         if fmt == "moodle":
             got = {k: "" if v == "-" else v for k, v in got.items()}
     assert got == FINAL
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_counts_the_student_rows_it_writes(fmt: str) -> None:
+    assert run(fmt).rows == len(ROWS)
+
+
+# --- the whole job from the gradebook ---------------------------------------------------------------------------
+
+LAB = LabBundle("lab03", "v1", (Question("q1", 4.0), Question("q2", 6.0)), (), Path("tests"), Path("public"))
+NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
+
+
+def graded(book: Gradebook, student: str, score: float, late_seconds: float | None = None) -> None:
+    """A Canvas submission of LAB, graded ``score`` out of 10."""
+    info = SubmissionInfo(lab=LAB.lab, student=student, path=f"/class/{student}.ipynb", sha256=student.rjust(64, "0"),
+                          source="canvas", late_seconds=late_seconds)
+    result = SubmissionResult(info.path, student, LAB.lab, Status.GRADED, score, 10.0, "")
+    book.record_run(book.add_submission(info), result, RunInfo("v1", "0.1.0", NOW, NOW, {}))
+
+
+def test_export_lab_fills_the_roster_writes_the_file_and_records_it(tmp_path: Path) -> None:
+    roster = tmp_path / "grades.csv"
+    roster.write_bytes(b"\xef\xbb\xbf" + CANVAS_EXPORT.encode("utf-8"))
+    target = tmp_path / "out" / "lab03" / "lab03-canvas.csv"
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        graded(book, "101", 8.5)
+        graded(book, "202", 9.0, late_seconds=1.5 * DAY)
+        out = export_lab(book, LAB, "canvas", target=target, roster=roster, assignment="Lab 3",
+                         late_penalty="10%/day")
+        (record,) = book.exports(LAB.lab)
+    table = parse(out.content, "utf-8-sig")
+    column = table[0].index("Lab 3: Tensors (48213)")
+    assert target.read_bytes() == out.content
+    assert [r[column] for r in table[2:]] == ["8.5", "7", "", "", "", ""], "students without a submission untouched"
+    assert out.rows == 2 and out.notices == ()
+    assert (record["format"], record["late_policy"], record["rows"]) == ("canvas", "10%/day", 2)
+    assert record["file"] == str(target.resolve()) and record["sha256"] == hashlib.sha256(out.content).hexdigest()
+
+
+def test_export_lab_defaults_the_assignment_to_the_lab(tmp_path: Path) -> None:
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        graded(book, "101", 8.5)
+        out = export_lab(book, LAB, "json", target=tmp_path / "lab03.json")
+    document = json.loads(out.content)
+    assert (document["assignment"], document["max_score"], document["late_policy"]) == ("lab03", 10.0, "none")
+    assert out.rows == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "late_penalty", "roster_text", "message"),
+    [
+        ("xlsx", "none", None, "unknown export format 'xlsx'; choose one of: canvas"),
+        ("csv", "10%", None, "bad --late-penalty '10%': cannot read '10%'"),
+        ("csv", "none", "PK\x03\x04", "roster.csv: an Excel workbook or zip, not CSV; save it as CSV"),
+        ("canvas", "none", "Name,Email\nAnn Lee,alee@example.edu\n", "Canvas roster must be Canvas's gradebook export"),
+    ],
+)
+def test_export_lab_refuses_bad_input_before_writing(
+    tmp_path: Path, fmt: str, late_penalty: str, roster_text: str | None, message: str
+) -> None:
+    roster = None
+    if roster_text is not None:
+        roster = tmp_path / "roster.csv"
+        roster.write_text(roster_text, encoding="utf-8")
+    target = tmp_path / "out" / "file"
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        graded(book, "101", 8.5)
+        with pytest.raises(ValueError, match=re.escape(message)) as caught:
+            export_lab(book, LAB, fmt, target=target, roster=roster, late_penalty=late_penalty)
+        assert book.exports(LAB.lab) == []
+    assert "\n" not in str(caught.value) and not target.parent.exists()

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from autograder.export.rows import Rendered, Scored, Table, describe, encode_rows, find_column, points, split_name
+from autograder.export.matching import find_column
+from autograder.export.rows import Export, Scored, describe, points, split_name
+from autograder.export.tables import Table, encode_rows
 
 HEADER = ("Last Name", "First Name", "Username")
 _COLUMN = re.compile(r"^(.*?)\s*(?:\[Total Pts:[^\]]*\])?\s*\|\s*(\d+)\s*$")
@@ -23,7 +25,7 @@ def _title(cell: str) -> str | None:
     return match.group(1) if match else None
 
 
-def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Rendered:
+def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Export:
     """One row per student with a Username; no submission is an empty cell, or no row when filling an existing
     column (``roster`` given), so that a grade entered by hand is never cleared."""
     notices: list[str] = []
@@ -45,4 +47,5 @@ def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roste
             continue
         first, last = split_name(item.row.name)
         rows.append([last, first, username, points(item.final)])
-    return Rendered(encode_rows(rows, delimiter="\t", encoding="utf-16", quote_all=True), tuple(notices))
+    content = encode_rows(rows, delimiter="\t", encoding="utf-16", quote_all=True)
+    return Export(content, tuple(notices), len(rows) - 1)

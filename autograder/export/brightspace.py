@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from autograder.export.rows import Rendered, Scored, Table, describe, encode_rows, find_column, points
+from autograder.export.matching import find_column
+from autograder.export.rows import Export, Scored, describe, points
+from autograder.export.tables import Table, encode_rows
 
 END_OF_LINE = "End-of-Line Indicator"
 _GRADE_COLUMN = re.compile(r"^(.*?)\s+Points Grade(?:\s*<[^>]*>)?\s*$")
@@ -34,7 +36,7 @@ def grade_header(assignment: str, max_score: float, roster: Table | None) -> str
     return f"{assignment} Points Grade <Numeric MaxPoints:{points(max_score)}>"
 
 
-def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Rendered:
+def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Export:
     """One row per identifiable student (none for a missing submission when ``roster`` names an existing item,
     so that a grade entered by hand is never cleared); an identifier column no row has a value for is left out."""
     notices: list[str] = []
@@ -54,4 +56,4 @@ def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roste
     for org_id, username, item in kept:
         ids = [_hash(org_id)] * use_org + [_hash(username)] * use_user
         rows.append([*ids, points(item.final), "#"])
-    return Rendered(encode_rows(rows), tuple(notices))
+    return Export(encode_rows(rows), tuple(notices), len(kept))

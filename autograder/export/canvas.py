@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from autograder.export.rows import Rendered, RowIndex, Scored, Table, describe, encode_rows, find_column, points
+from autograder.export.matching import RowIndex, find_column
+from autograder.export.rows import Export, Scored, describe, points
+from autograder.export.tables import Table, encode_rows
 
 STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 POINTS_POSSIBLE = "    Points Possible"
@@ -27,7 +29,7 @@ _IDENTITY = {
 }
 
 
-def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Rendered:
+def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Export:
     """Fill the roster's assignment column, or write a minimal import file that creates the assignment."""
     if roster is not None:
         return _fill_roster(scored, assignment, max_score, roster)
@@ -42,7 +44,7 @@ def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roste
         rows.append([row.name or "", row.lms_id or "", row.sis_id or "", row.username or "", "", points(item.final)])
         if not (row.lms_id or row.sis_id or row.username):
             notices.append(f"{describe(row)} has no Canvas user id, SIS id or login: Canvas can only match by name.")
-    return Rendered(encode_rows(rows, lineterminator="\n"), tuple(notices))
+    return Export(encode_rows(rows, lineterminator="\n"), tuple(notices), len(scored))
 
 
 def _title(cell: str) -> str | None:
@@ -94,11 +96,11 @@ def _check_points_possible(cells: list[str], column: int, title: str, max_score:
     return [f"Canvas says {title!r} is worth {value!r} points, not {points(max_score)}: scores were not rescaled."]
 
 
-def _fill_roster(scored: Sequence[Scored], assignment: str, max_score: float, roster: Table) -> Rendered:
+def _fill_roster(scored: Sequence[Scored], assignment: str, max_score: float, roster: Table) -> Export:
     header = roster.rows[0]
     cols = _check_header(header)
     column = find_column(header, assignment, _title, "Canvas")
-    index, notices = RowIndex(scored), []
+    index, notices, filled = RowIndex(scored), [], 0
     for cells in roster.rows[1:]:
         if cells and "Points Possible" in cells[0]:
             notices += _check_points_possible(cells, column, header[column], max_score)
@@ -115,6 +117,7 @@ def _fill_roster(scored: Sequence[Scored], assignment: str, max_score: float, ro
                 "Canvas will ignore this score."
             )
         cells[column] = points(item.final)
+        filled += 1
     lost = [s for s in index.unmatched() if not s.missing]
     notices += [f"{describe(s.row)} is not in the Canvas roster: score not exported." for s in lost]
-    return Rendered(roster.to_bytes(), tuple(notices))
+    return Export(roster.to_bytes(), tuple(notices), filled)

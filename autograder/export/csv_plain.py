@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from autograder.export.late import LatePolicy
-from autograder.export.rows import PLAIN_FIELDS, Rendered, Scored, Table, encode_rows, plain_record
+from autograder.export.plain import PLAIN_FIELDS, plain_record
+from autograder.export.rows import Export, Scored
+from autograder.export.tables import Table, encode_rows
 
 
 def _cell(value: object) -> str:
@@ -18,11 +20,11 @@ def _cell(value: object) -> str:
 
 def render(
     scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None, policy: LatePolicy | None
-) -> Rendered:
+) -> Export:
     """Header ``PLAIN_FIELDS``; empty cells for unknown values; numbers with a '.' decimal point."""
     rows = [list(PLAIN_FIELDS)]
     for item in scored:
         record = plain_record(item, assignment=assignment, max_score=max_score, policy=policy)
         rows.append([_cell(record[name]) for name in PLAIN_FIELDS])
     notices = ("--roster is not used for the csv format.",) if roster is not None else ()
-    return Rendered(encode_rows(rows), notices)
+    return Export(encode_rows(rows), notices, len(scored))

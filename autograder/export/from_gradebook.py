@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograder.export.rows import MISSING, ScoreRow
+from autograder.export.rows import ScoreRow
 from autograder.intake.roster import Roster, Student
-from autograder.record.gradebook import StoredResult, as_candidate
+from autograder.model import RowStatus, StoredResult
 
 FLAGGED_LATE_SECONDS = 1.0
 """A download that says "late" without a time (Canvas's LATE flag) counts as late by the smallest unit."""
@@ -31,7 +31,7 @@ def _row(entry: StoredResult, student: Student | None) -> ScoreRow:
         username=(student.username if student else None) or own_username,
         score=result.score if result else None,
         max_score=result.max_score if result else 0.0,
-        status=result.status if result else MISSING,
+        status=RowStatus(result.status) if result else RowStatus.MISSING,
         submitted_at=info.submitted_at,
         late_seconds=_late_seconds(entry),
     )
@@ -39,13 +39,13 @@ def _row(entry: StoredResult, student: Student | None) -> ScoreRow:
 
 def _missing(student: Student, max_score: float) -> ScoreRow:
     return ScoreRow(student.key, student.name, student.email, student.sis_id, student.lms_id, student.username,
-                    None, max_score, MISSING, None, None)
+                    None, max_score, RowStatus.MISSING, None, None)
 
 
 def score_rows_from(stored: Sequence[StoredResult], max_score: float, roster: Roster | None = None) -> list[ScoreRow]:
     """One row per counted submission, plus, with a roster, one ``missing`` row per student who sent nothing."""
     counted = [s for s in stored if not s.superseded]
-    matched = {s.info.student: roster.find(as_candidate(s.info)) for s in counted} if roster else {}
+    matched = {s.info.student: roster.find(s.info.as_candidate()) for s in counted} if roster else {}
     rows = [_row(s, matched.get(s.info.student)) for s in counted]
     rows = [r if r.max_score else ScoreRow(**{**r.__dict__, "max_score": max_score}) for r in rows]
     if roster:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from autograder.export.rows import Rendered, Scored, Table, encode_rows, points, split_name
+from autograder.export.rows import Export, Scored, points, split_name
+from autograder.export.tables import Table, encode_rows
 
 HEADER = (
     "First Name",
@@ -41,7 +42,7 @@ def submission_time(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S %z").strip()
 
 
-def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Rendered:
+def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Export:
     """Scores after the late penalty; 'Missing' with an empty Total Score when nothing was submitted."""
     rows = [list(HEADER)]
     for item in scored:
@@ -68,4 +69,4 @@ def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roste
     notices = ("Gradescope cannot import scores from a CSV: this file is a record in Gradescope's export layout.",)
     if roster is not None:
         notices += ("--roster is not used for the gradescope format.",)
-    return Rendered(encode_rows(rows), notices)
+    return Export(encode_rows(rows), notices, len(scored))

@@ -6,14 +6,16 @@ import json
 from collections.abc import Sequence
 
 from autograder.export.late import LatePolicy
-from autograder.export.rows import Rendered, Scored, Table, plain_record
+from autograder.export.plain import plain_record
+from autograder.export.rows import Export, Scored
+from autograder.export.tables import Table
 
 EXPORT_SCHEMA = 1
 
 
 def render(
     scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None, policy: LatePolicy | None
-) -> Rendered:
+) -> Export:
     """``{"schema", "assignment", "max_score", "late_policy", "rows": [...]}`` as UTF-8 JSON."""
     records = [plain_record(item, assignment=assignment, max_score=max_score, policy=policy) for item in scored]
     for record in records:
@@ -26,4 +28,5 @@ def render(
         "rows": records,
     }
     notices = ("--roster is not used for the json format.",) if roster is not None else ()
-    return Rendered((json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), notices)
+    content = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return Export(content, notices, len(records))

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograder.export.rows import Rendered, RowIndex, Scored, Table, describe, encode_rows, points
+from autograder.export.matching import RowIndex
+from autograder.export.rows import Export, Scored, describe, points
+from autograder.export.tables import Table, encode_rows
 
 IDENTIFIER, GRADE, MODIFIED = "Identifier", "Grade", "Last modified (grade)"
 PARTICIPANT = "Participant "
@@ -20,7 +22,7 @@ GRADEBOOK_COLUMNS = ("Full name", "Email address", "ID number", "Username")
 NO_GRADE = "-"
 
 
-def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Rendered:
+def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Export:
     """Fill the worksheet's Grade column when ``roster`` is the worksheet, else write a gradebook CSV."""
     if roster is not None:
         return _fill_worksheet(scored, max_score, roster)
@@ -35,7 +37,7 @@ def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roste
             "students without a submission get '-' (no grade): mapped onto an existing grade item, Moodle clears "
             "any grade already entered for them; use the grading worksheet as --roster to leave those untouched.",
         )
-    return Rendered(encode_rows(rows, bom=True), notices)
+    return Export(encode_rows(rows, bom=True), notices, len(scored))
 
 
 def _identifier_notices(scored: Sequence[Scored], rows: list[list[str]]) -> tuple[str, ...]:
@@ -88,10 +90,10 @@ def _differs(text: str, value: float) -> bool:
         return bool(text)
 
 
-def _fill_worksheet(scored: Sequence[Scored], max_score: float, roster: Table) -> Rendered:
+def _fill_worksheet(scored: Sequence[Scored], max_score: float, roster: Table) -> Export:
     header = roster.rows[0]
     cols = _columns(header)
-    index, notices, maxima = RowIndex(scored), [], set()
+    index, notices, maxima, filled = RowIndex(scored), [], set(), 0
     for cells in roster.rows[1:]:
         if not any(c.strip() for c in cells):
             continue
@@ -100,6 +102,7 @@ def _fill_worksheet(scored: Sequence[Scored], max_score: float, roster: Table) -
             continue
         cells.extend([""] * (len(header) - len(cells)))
         cells[cols[GRADE]] = points(item.final)
+        filled += 1
         if "Maximum Grade" in cols:
             maxima.add(cells[cols["Maximum Grade"]].strip())
         if "Grade can be changed" in cols and cells[cols["Grade can be changed"]].strip().lower() == "no":
@@ -111,4 +114,4 @@ def _fill_worksheet(scored: Sequence[Scored], max_score: float, roster: Table) -
     ]
     lost = [s for s in index.unmatched() if not s.missing]
     notices += [f"{describe(s.row)} is not in the Moodle worksheet: score not exported." for s in lost]
-    return Rendered(roster.to_bytes(), tuple(notices))
+    return Export(roster.to_bytes(), tuple(notices), filled)

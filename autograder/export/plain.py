@@ -1,0 +1,50 @@
+"""The records of our own plain csv and json formats: every field of a row, before and after the late penalty."""
+
+from __future__ import annotations
+
+from autograder.export.late import NO_PENALTY, LatePolicy
+from autograder.export.rows import Scored
+from autograder.model import RowStatus
+
+PLAIN_FIELDS = (
+    "assignment",
+    "student",
+    "name",
+    "email",
+    "sis_id",
+    "lms_id",
+    "username",
+    "status",
+    "submitted_at",
+    "late_seconds",
+    "late_days",
+    "score_before_penalty",
+    "penalty",
+    "score",
+    "max_score",
+    "late_policy",
+)
+
+
+def plain_record(item: Scored, *, assignment: str, max_score: float, policy: LatePolicy | None) -> dict[str, object]:
+    """Every field of a row for the csv and json formats: the score before and after the penalty, and why."""
+    row = item.row
+    raw = None if item.missing or row.score is None else round(row.score, 6)
+    return {
+        "assignment": assignment,
+        "student": row.student,
+        "name": row.name,
+        "email": row.email,
+        "sis_id": row.sis_id,
+        "lms_id": row.lms_id,
+        "username": row.username,
+        "status": RowStatus.MISSING if item.missing else row.status,
+        "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+        "late_seconds": row.late_seconds if row.late_seconds and row.late_seconds > 0 else 0,
+        "late_days": item.late_days,
+        "score_before_penalty": raw,
+        "penalty": item.penalty,
+        "score": item.final,
+        "max_score": max_score,
+        "late_policy": (policy or NO_PENALTY).text,
+    }
