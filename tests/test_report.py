@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from markupsafe import Markup
 
-from autograder.check.run import CaseResult
-from autograder.execute.session import CellRecord
 from autograder.export.late import parse_late_policy
 from autograder.labs import Question
+from autograder.model import Artifact, CaseResult, CellRecord, QuestionResult, SubmissionResult
 from autograder.record.gradebook import Gradebook, RunInfo, StoredResult, SubmissionInfo
 from autograder.report import plots, write_class_report, write_feedback
-from autograder.report.student import late_text, md_text, slugify
-from autograder.results import Artifact, QuestionResult, SubmissionResult
+from autograder.report.render import md_text, rich_text
+from autograder.report.student import late_text, slugify
 
 LAB = "lab01-tensors"
 QUESTIONS = (Question("q1", 2.0), Question("q2", 2.0))
-NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 RUN = RunInfo("abc123", "0.1.0", NOW, NOW, {"timeout": 20})
 ODD_ID = 'Ana María/../"x" <b>&'
 XSS = "`x` is <script>alert(1)</script>"
@@ -173,6 +174,13 @@ def test_lateness_reads_like_a_person_wrote_it(seconds, text):
     assert late_text(seconds) == text
 
 
+def test_rich_text_escapes_first_then_marks_up_code_spans():
+    marked = rich_text("`a<b>` & <i>x</i> `odd")
+    assert isinstance(marked, Markup)
+    assert marked == "<code>a&lt;b&gt;</code> &amp; &lt;i&gt;x&lt;/i&gt; `odd"
+    assert rich_text("`</code><script>`") == "<code>&lt;/code&gt;&lt;script&gt;</code>"
+
+
 def test_markdown_escapes_html_outside_code_and_keeps_code_spans():
     assert md_text(XSS) == r"`x` is \<script\>alert(1)\</script\>"
     assert md_text("use `a[0] <b>` here") == "use `a[0] <b>` here"
@@ -188,9 +196,11 @@ def test_untrusted_text_is_escaped_everywhere(feedback):
     assert "<script" not in html and "<img src=x" not in html and "<i>somewhere" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
-    assert "Ana María (Ana María/../&quot;x&quot; &lt;b&gt;&amp;)" in html
+    assert "Ana María (Ana María/../&#34;x&#34; &lt;b&gt;&amp;)" in html
+    assert "<title>lab01-tensors: feedback for Ana María/../&#34;x&#34; &lt;b&gt;&amp;</title>" in html
     prose = re.sub(r"```.*?```", "", markdown, flags=re.S)  # inside a fence nothing is markup
     assert re.findall(r"(?<!\\)<", prose) == [] and r"\<script\>alert(1)\</script\>" in prose
+    assert "&lt;" not in markdown and "&amp;" not in markdown  # Markdown is not HTML: no autoescaping
 
 
 def test_score_and_points_per_question(feedback):
@@ -355,6 +365,10 @@ def test_student_table_is_sortable_and_complete(report):
 
 def test_class_report_is_escaped_offline_and_runs_only_its_own_script(report):
     assert report.count("<script") == 1 and "script-src 'sha256-" in report
+    (script,) = re.findall(r"<script>(.*?)</script>", report, flags=re.S)
+    allowed = re.search(r"script-src 'sha256-([A-Za-z0-9+/=]+)'", report).group(1)
+    assert base64.b64decode(allowed) == hashlib.sha256(script.encode()).digest()
+    assert "table.sortable" in script
     assert "&lt;script&gt;alert(1)" in report and "<img src=x" not in report
     assert len(data_uris(report)) == 2 and all(p.startswith(b"\x89PNG") for p in data_uris(report))
     assert_offline(report)

@@ -2,7 +2,8 @@
 
 Totals (mean, median) count every submission with a result, errors as 0. Per-question numbers and
 failing checks count only submissions whose notebook ran (``graded`` or ``timeout``): an unreadable
-file says nothing about a question.
+file says nothing about a question. :func:`class_data` computes every number the page shows as plain data;
+``templates/class_report.html.j2`` lays it out.
 """
 
 from __future__ import annotations
@@ -14,18 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.labs import Question
-from autograder.record.gradebook import StoredResult, SubmissionInfo
+from autograder.model import Question, Status, StoredResult, SubmissionInfo, SubmissionResult
 from autograder.report import plots
-from autograder.report.student import fmt, late_text, who
-from autograder.report.templates import esc, page, rich_text
-from autograder.results import ERROR, GRADED, TIMEOUT, SubmissionResult
+from autograder.report.render import render_html
+from autograder.report.student import late_text, who
 
 logger = logging.getLogger(__name__)
 
 TOP_CHECKS = 10
 TOP_MESSAGES = 3
-MESSAGE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,14 @@ class QuestionStats:
     full: int
     """Submissions with full marks."""
     count: int
+
+    @property
+    def average_percent(self) -> float:
+        return 100 * self.average / self.points if self.points else 0.0
+
+    @property
+    def full_percent(self) -> float:
+        return 100 * self.full / self.count if self.count else 0.0
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class FailingCheck:
 
 
 def _ran(stored: Sequence[StoredResult]) -> list[SubmissionResult]:
-    return [s.result for s in stored if s.result is not None and s.result.status in (GRADED, TIMEOUT)]
+    return [s.result for s in stored if s.result is not None and s.result.status in (Status.GRADED, Status.TIMEOUT)]
 
 
 def question_stats(stored: Sequence[StoredResult], questions: Sequence[Question]) -> list[QuestionStats]:
@@ -88,87 +94,72 @@ def failing_checks(stored: Sequence[StoredResult]) -> list[FailingCheck]:
     return sorted(found, key=lambda f: -f.failures)[:TOP_CHECKS]
 
 
-def _percent(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "-"
+@dataclass(frozen=True)
+class Summary:
+    """The numbers at the top of the page: totals count every submission with a result, errors as 0."""
+
+    submissions: int
+    mean: float
+    median: float
+    graded: int
+    errors: int
+    timeouts: int
+    late: int
+    pending: int
+    """Submissions not graded yet."""
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "\u2026"
+@dataclass(frozen=True)
+class Problem:
+    """A submission that raised or ran out of time, and why."""
+
+    student: str
+    status: Status
+    message: str
 
 
-def _summary(stored: Sequence[StoredResult], max_score: float) -> str:
-    results = [s.result for s in stored if s.result is not None]
-    scores = [r.score for r in results]
-    status = Counter(r.status for r in results)
-    mean = statistics.fmean(scores) if scores else 0.0
-    median = statistics.median(scores) if scores else 0.0
-    cells = [(len(stored), "submissions"), (fmt(mean), f"mean ({_percent(mean, max_score)})"),
-             (fmt(median), f"median ({_percent(median, max_score)})"), (status[GRADED], "graded"),
-             (status[ERROR], "errors"), (status[TIMEOUT], "time-outs"),
-             (sum(bool(_late_by(s.info)) for s in stored), "late")]
-    if pending := len(stored) - len(results):
-        cells.append((pending, "not graded yet"))
-    stats = "".join(f"<div class=\"stat\"><b>{esc(value)}</b><span>{esc(label)}</span></div>" for value, label in cells)
-    return f"<div class=\"stats\" id=\"summary\">{stats}</div>"
+@dataclass(frozen=True)
+class LateWork:
+    student: str
+    late_by: str
+    submitted_at: str
+    """``2026-11-29 12:00+00:00``, or empty when unknown."""
 
 
-def _distribution(stored: Sequence[StoredResult], max_score: float) -> str:
-    scores = [s.result.score for s in stored if s.result is not None]
-    if not scores:
-        return ""
-    uri = plots.score_histogram(scores, max_score)
-    return (f"<h2>Score distribution</h2><figure class=\"chart\"><img src=\"{uri}\" alt=\"histogram of scores\">"
-            f"<figcaption>Total scores of {len(scores)} submissions (errors count as 0), out of {fmt(max_score)}."
-            "</figcaption></figure>")
+@dataclass(frozen=True)
+class StudentRow:
+    """One line of the sortable student table; None where a value is missing (sorted as -1)."""
+
+    student: str
+    status: str
+    score: float | None
+    percent: float | None
+    questions: tuple[float | None, ...]
+    """Points per lab question, in the lab's order."""
+    late_by: str
+    """``2 days 3 hours``, ``late`` (flagged without a duration) or empty."""
+    late_seconds: float
+    """Sort key of ``late_by``: 1 for a late flag without a duration."""
+    message: str
 
 
-def _questions(stats: Sequence[QuestionStats]) -> str:
-    if not stats or not stats[0].count:
-        return ""
-    averages = [100 * s.average / s.points if s.points else 0.0 for s in stats]
-    fulls = [100 * s.full / s.count if s.count else 0.0 for s in stats]
-    uri = plots.question_bars([s.name for s in stats], averages, fulls)
-    rows = "".join(
-        f"<tr><td>{esc(s.name)}</td><td class=\"num\">{fmt(s.average)}</td><td class=\"num\">{fmt(s.points)}</td>"
-        f"<td class=\"num\">{avg:.0f}%</td><td class=\"num\">{full:.0f}% ({s.full}/{s.count})</td></tr>"
-        for s, avg, full in zip(stats, averages, fulls, strict=True))
-    return ("<h2>Questions</h2><div class=\"two\"><figure class=\"chart\">"
-            f"<img src=\"{uri}\" alt=\"average score and full marks per question\"><figcaption>Over the "
-            f"{stats[0].count} submissions whose notebook ran (graded or timed out).</figcaption></figure>"
-            "<div class=\"scroll\"><table id=\"questions\"><thead><tr><th>question</th><th class=\"num\">average</th>"
-            "<th class=\"num\">out of</th><th class=\"num\">average %</th><th class=\"num\">full marks</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table></div></div>")
+@dataclass(frozen=True)
+class ClassData:
+    """Every number and list the class report shows, as plain data (the page and the goldens render it)."""
 
-
-def _failing(stored: Sequence[StoredResult]) -> str:
-    found = failing_checks(stored)
-    if not found:
-        return ""
-    total = len(_ran(stored))
-    rows = []
-    for check in found:
-        names = "<br>".join(("<span class=\"tag hidden\">hidden</span>" if hidden else "")
-                            + f"<code>{esc(name)}</code>" for name, hidden in check.checks)
-        said = "".join(f"<li>{rich_text(_short(m))} <span class=\"sub\">({n}&times;)</span></li>"
-                       for m, n in check.messages)
-        rows.append(f"<tr><td>{esc(check.question)}</td><td>{names}</td>"
-                    f"<td class=\"num\">{check.failures} ({_percent(check.failures, total)})</td>"
-                    f"<td class=\"msg\"><ul>{said}</ul></td></tr>")
-    return ("<h2>Most frequent failing checks</h2><p class=\"sub\">What to teach again: each check with the "
-            "messages students got most often (checks that failed together are merged).</p>"
-            "<table id=\"failing\"><thead><tr><th>question</th><th>check</th>"
-            "<th class=\"num\">failed</th><th>most common messages</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
-
-
-def _problems(stored: Sequence[StoredResult]) -> str:
-    bad = [(s, s.result) for s in stored if s.result is not None and s.result.status in (ERROR, TIMEOUT)]
-    if not bad:
-        return ""
-    rows = "".join(f"<tr><td>{esc(who(s))}</td><td><span class=\"tag {esc(r.status)}\">{esc(r.status)}</span></td>"
-                   f"<td class=\"msg\">{rich_text(r.message)}</td></tr>" for s, r in bad)
-    return ("<h2>Errors and time-outs</h2><table id=\"problems\"><thead><tr><th>student</th><th>status</th>"
-            f"<th>message</th></tr></thead><tbody>{rows}</tbody></table>")
+    lab: str
+    max_score: float
+    summary: Summary
+    scores: tuple[float, ...]
+    """Total score of each submission with a result: the distribution."""
+    ran: int
+    """Submissions whose notebook ran: what per-question numbers and failing checks count."""
+    questions: tuple[QuestionStats, ...]
+    failing: tuple[FailingCheck, ...]
+    problems: tuple[Problem, ...]
+    late: tuple[LateWork, ...]
+    """Late submissions, latest first."""
+    students: tuple[StudentRow, ...]
 
 
 def _late_by(info: SubmissionInfo) -> str:
@@ -176,58 +167,53 @@ def _late_by(info: SubmissionInfo) -> str:
     return late_text(seconds) if seconds > 0 else ("late" if info.late else "")
 
 
-def _late(stored: Sequence[StoredResult]) -> str:
+def _summary(stored: Sequence[StoredResult]) -> Summary:
+    results = [s.result for s in stored if s.result is not None]
+    scores = [r.score for r in results]
+    status = Counter(r.status for r in results)
+    return Summary(submissions=len(stored), mean=statistics.fmean(scores) if scores else 0.0,
+                   median=statistics.median(scores) if scores else 0.0, graded=status[Status.GRADED],
+                   errors=status[Status.ERROR], timeouts=status[Status.TIMEOUT],
+                   late=sum(bool(_late_by(s.info)) for s in stored), pending=len(stored) - len(results))
+
+
+def _late_work(stored: Sequence[StoredResult]) -> tuple[LateWork, ...]:
     late = sorted((s for s in stored if _late_by(s.info)), key=lambda s: -(s.info.late_seconds or 0))
-    if not late:
-        return ""
-    rows = "".join(
-        f"<tr><td>{esc(who(s))}</td><td>{esc(_late_by(s.info))}</td>"
-        f"<td>{esc(s.info.submitted_at.isoformat(' ', 'minutes') if s.info.submitted_at else '')}</td></tr>"
-        for s in late)
-    return ("<h2>Late submissions</h2><table id=\"late\"><thead><tr><th>student</th><th>late by</th>"
-            f"<th>submitted at</th></tr></thead><tbody>{rows}</tbody></table>")
+    return tuple(LateWork(who(s), _late_by(s.info), s.info.submitted_at.isoformat(" ", "minutes")
+                          if s.info.submitted_at else "") for s in late)
 
 
-def _student_row(entry: StoredResult, questions: Sequence[Question]) -> str:
+def _student_row(entry: StoredResult, questions: Sequence[Question]) -> StudentRow:
     result, info = entry.result, entry.info
     by_name = {q.name: q.score for q in result.questions} if result else {}
-    status = result.status if result else "not graded"
-    score = f"<td class=\"num\" data-sort=\"{result.score}\">{fmt(result.score)}</td>" if result else \
-        "<td class=\"num\" data-sort=\"-1\">-</td>"
-    percent = 100 * result.score / result.max_score if result and result.max_score else -1
-    cells = [f"<td>{esc(who(entry))}</td>", f"<td><span class=\"tag {esc(status)}\">{esc(status)}</span></td>", score,
-             f"<td class=\"num\" data-sort=\"{percent}\">{f'{percent:.0f}%' if percent >= 0 else '-'}</td>"]
-    for q in questions:
-        got = by_name.get(q.name)
-        shown = "-" if got is None else fmt(got)
-        cells.append(f"<td class=\"num\" data-sort=\"{-1 if got is None else got}\">{shown}</td>")
-    late, late_key = _late_by(info).removesuffix(" late"), info.late_seconds or (1 if info.late else 0)
-    cells.append(f"<td class=\"nowrap\" data-sort=\"{late_key:.0f}\">{esc(late)}</td>")
-    cells.append(f"<td class=\"msg\">{rich_text(_short(result.message)) if result else ''}</td>")
-    return "<tr>" + "".join(cells) + "</tr>"
+    return StudentRow(
+        student=who(entry), status=result.status if result else "not graded",
+        score=result.score if result else None,
+        percent=100 * result.score / result.max_score if result and result.max_score else None,
+        questions=tuple(by_name.get(q.name) for q in questions), late_by=_late_by(info).removesuffix(" late"),
+        late_seconds=info.late_seconds or (1.0 if info.late else 0.0), message=result.message if result else "")
 
 
-def _students(stored: Sequence[StoredResult], questions: Sequence[Question]) -> str:
-    heads = ["student", "status", "score", "%", *(q.name for q in questions), "late", "message"]
-    numeric = {"score", "%", *(q.name for q in questions)}
-    header = "".join(f"<th class=\"{'num' if h in numeric else 'text'}\" scope=\"col\">{esc(h)}</th>" for h in heads)
-    rows = "".join(_student_row(entry, questions) for entry in stored)
-    return ("<h2>Students</h2><p class=\"sub\">Click a column header to sort.</p><div class=\"scroll\">"
-            f"<table class=\"sortable\" id=\"students\"><thead><tr>{header}</tr></thead><tbody>{rows}</tbody>"
-            "</table></div>")
+def class_data(stored: Sequence[StoredResult], *, lab: str, questions: Sequence[Question]) -> ClassData:
+    """What the class report shows, computed once from the gradebook's results."""
+    results = [(s, s.result) for s in stored if s.result is not None]
+    return ClassData(
+        lab=lab, max_score=sum(q.points for q in questions) or max((r.max_score for _, r in results), default=0),
+        summary=_summary(stored), scores=tuple(r.score for _, r in results), ran=len(_ran(stored)),
+        questions=tuple(question_stats(stored, questions)), failing=tuple(failing_checks(stored)),
+        problems=tuple(Problem(who(s), r.status, r.message) for s, r in results
+                       if r.status in (Status.ERROR, Status.TIMEOUT)),
+        late=_late_work(stored), students=tuple(_student_row(s, questions) for s in stored))
 
 
 def class_report_html(stored: Sequence[StoredResult], *, lab: str, questions: Sequence[Question]) -> str:
     """The class report as one self-contained HTML page (pictures inline, a few lines of sorting script)."""
-    max_score = sum(q.points for q in questions) or max((s.result.max_score for s in stored if s.result), default=0)
-    body = "\n".join(part for part in (
-        f"<h1>{esc(lab)}: class report</h1>",
-        f"<p class=\"sub\">{len(stored)} submissions, {len(questions)} questions, {fmt(max_score)} points</p>",
-        _summary(stored, max_score), _distribution(stored, max_score), _questions(question_stats(stored, questions)),
-        _failing(stored), _problems(stored), _late(stored), _students(stored, questions),
-        "<footer>Generated by the autograder from the gradebook.</footer>",
-    ) if part)
-    return page(f"{lab}: class report", body, sortable=True)
+    data = class_data(stored, lab=lab, questions=questions)
+    histogram = plots.score_histogram(data.scores, data.max_score) if data.scores else ""
+    shown = data.questions if data.ran else ()
+    bars = plots.question_bars([s.name for s in shown], [s.average_percent for s in shown],
+                               [s.full_percent for s in shown]) if shown else ""
+    return render_html("class_report.html.j2", data=data, histogram=histogram, bars=bars)
 
 
 def write_class_report(stored: Sequence[StoredResult], out_file: Path, *, lab: str,

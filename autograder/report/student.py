@@ -3,7 +3,8 @@
 What a student sees: the score and points per question, every failed check's message (hidden checks
 show their message and points with a "hidden check" label, never a check's name or source), the
 cells that raised or ran out of time, lateness and the late penalty, and pictures made from their own
-values (learning curves, their images). Everything from the submission is untrusted and escaped.
+values (learning curves, their images). Everything from the submission is untrusted: the pages come from
+``templates/feedback.html.j2`` (autoescaped) and ``templates/feedback.md.j2`` (Markdown-escaped by filter).
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from autograder.check.run import CaseResult
-from autograder.execute.session import CellRecord
 from autograder.export.late import LatePolicy
-from autograder.record.gradebook import StoredResult
+from autograder.model import (
+    Artifact,
+    ArtifactKind,
+    CaseResult,
+    CellRecord,
+    CellStatus,
+    QuestionResult,
+    Status,
+    StoredResult,
+    SubmissionResult,
+)
 from autograder.report import plots
-from autograder.report.templates import esc, page, rich_text
-from autograder.results import Artifact, QuestionResult, SubmissionResult
+from autograder.report.render import render_html, render_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +47,6 @@ def slugify(student: str) -> str:
     if slug != student or slug in _RESERVED:
         slug = f"{slug}-{hashlib.sha256(student.encode()).hexdigest()[:8]}"
     return slug
-
-
-def fmt(points: float) -> str:
-    """Points for people: ``6.5``, ``14``, ``0.33``."""
-    return f"{round(points, 2):g}"
 
 
 def late_text(seconds: float | None) -> str:
@@ -89,6 +93,16 @@ class Fix:
     public: int
     hidden: int
 
+    @property
+    def labels(self) -> str:
+        """``public check``, ``2 hidden checks``, ``public check + hidden check``..."""
+        labels = []
+        if self.public:
+            labels.append("public check" if self.public == 1 else f"{self.public} public checks")
+        if self.hidden:
+            labels.append("hidden check" if self.hidden == 1 else f"{self.hidden} hidden checks")
+        return " + ".join(labels)
+
 
 def fixes(question: QuestionResult) -> list[Fix]:
     """The question's failed checks, grouped by message in order of first appearance."""
@@ -101,7 +115,7 @@ def fixes(question: QuestionResult) -> list[Fix]:
 
 
 def failed_cells(result: SubmissionResult) -> list[CellRecord]:
-    return [c for c in result.cells if c.status in ("error", "timeout")]
+    return [c for c in result.cells if c.status in (CellStatus.ERROR, CellStatus.TIMEOUT)]
 
 
 _GRADER_FRAME = re.compile(r"^\s*File \S*[/\\]autograder[/\\]\S+:\d+ in ")
@@ -132,7 +146,7 @@ def tail(text: str, lines: int, chars: int) -> str:
 
 
 def cell_heading(cell: CellRecord) -> str:
-    verb = "was stopped" if cell.status == "timeout" else "raised"
+    verb = "was stopped" if cell.status == CellStatus.TIMEOUT else "raised"
     return f"Code cell {cell.index + 1} {verb}: {cell.error or cell.status}"
 
 
@@ -141,9 +155,9 @@ def pictures(artifacts: Sequence[Artifact]) -> list[plots.Picture]:
     drawn = []
     for artifact in artifacts:
         try:
-            if artifact.kind == "history" and isinstance(artifact.data, dict):
+            if artifact.kind == ArtifactKind.HISTORY and isinstance(artifact.data, dict):
                 picture = plots.learning_curves(artifact.data)
-            elif artifact.kind == "image":
+            elif artifact.kind == ArtifactKind.IMAGE:
                 picture = plots.image_tiles(artifact.name, artifact.data)
             else:
                 picture = None
@@ -160,132 +174,59 @@ def who(stored: StoredResult) -> str:
     return f"{name} ({stored.info.student})" if name and name != stored.info.student else stored.info.student
 
 
-def _html_header(stored: StoredResult, lab: str, late: Lateness | None) -> str:
+@dataclass(frozen=True)
+class QuestionFeedback:
+    """One question as the pages show it: points, how many checks failed, and what to fix."""
+
+    name: str
+    score: float
+    max_score: float
+    failed: int
+    fixes: tuple[Fix, ...]
+
+    @property
+    def full(self) -> bool:
+        return self.score >= self.max_score
+
+
+@dataclass(frozen=True)
+class FailedCell:
+    heading: str
+    output: str
+    """The end of the cell's output, grader frames removed; empty when it printed nothing."""
+
+
+_TROUBLE = {Status.ERROR: "could not be graded", Status.TIMEOUT: "ran out of time"}
+
+
+def _context(stored: StoredResult, *, lab: str, policy: LatePolicy | None, lines: int, chars: int) -> dict[str, Any]:
+    """What both feedback templates show; failed cells' output is cut to ``lines`` and ``chars``."""
     result = stored.result
-    assert result is not None
-    percent = f" ({100 * result.score / result.max_score:.0f}%)" if result.max_score else ""
-    parts = [f"<h1>{esc(lab)}: feedback</h1>", f"<p class=\"sub\">for {esc(who(stored))}</p>",
-             f"<p class=\"score\">{fmt(result.score)} <small>/ {fmt(result.max_score)} points{percent}</small></p>"]
-    if result.status in ("error", "timeout"):
-        what = "could not be graded" if result.status == "error" else "ran out of time"
-        parts.append(f"<p class=\"notice bad\"><b>Your notebook {what}.</b> {rich_text(result.message)}</p>")
-    if late:
-        cost = (f" The late policy ({esc(late.policy)}) takes off <b>{fmt(late.penalty)} points</b>: "
-                f"your score is <b>{fmt(late.final)} / {fmt(result.max_score)}</b>.") if late.penalty else ""
-        parts.append(f"<p class=\"notice\"><b>Submitted {esc(late.text)}.</b>{cost}</p>")
-    return "<header class=\"card\">" + "\n".join(parts) + "</header>"
-
-
-def _html_questions(result: SubmissionResult) -> str:
-    if not result.questions:
-        return ""
-    rows = []
-    for q in result.questions:
-        full = q.score >= q.max_score
-        mark = "<span class=\"ok\">all checks passed</span>" if full else (
-            f"<span class=\"fail\">{sum(not c.passed for c in q.checks)} failed</span>")
-        rows.append(f"<tr class=\"{'full' if full else 'partial'}\"><td>{esc(q.name)}</td><td class=\"num\">"
-                    f"{fmt(q.score)}</td><td class=\"num\">{fmt(q.max_score)}</td><td>{mark}</td></tr>")
-    return ("<h2>Points per question</h2><table><thead><tr><th>question</th><th class=\"num\">points</th>"
-            "<th class=\"num\">out of</th><th>checks</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
-
-
-def _fix_labels(fix: Fix) -> str:
-    labels = []
-    if fix.public:
-        labels.append("public check" if fix.public == 1 else f"{fix.public} public checks")
-    if fix.hidden:
-        labels.append("hidden check" if fix.hidden == 1 else f"{fix.hidden} hidden checks")
-    return " + ".join(labels)
-
-
-def _html_fixes(result: SubmissionResult) -> str:
-    blocks = []
-    for q in result.questions:
-        items = []
-        for fix in fixes(q):
-            tag = f"<span class=\"tag{' hidden' if fix.hidden else ''}\">{esc(_fix_labels(fix))}</span>"
-            items.append(f"<li><span class=\"pts\">&minus;{fmt(fix.points)}</span>{tag}{rich_text(fix.message)}</li>")
-        if items:
-            blocks.append(f"<h3>{esc(q.name)} <small class=\"sub\">({fmt(q.score)} / {fmt(q.max_score)})</small></h3>"
-                          f"<ul class=\"fixes\">{''.join(items)}</ul>")
-    return "<h2>What to fix</h2>" + "".join(blocks) if blocks else ""
-
-
-def _html_cells(result: SubmissionResult) -> str:
-    blocks = []
-    for cell in failed_cells(result):
-        output = tail(cell.output, HTML_OUTPUT_LINES, HTML_OUTPUT_CHARS) if cell.output.strip() else ""
-        blocks.append(f"<h3>{rich_text(cell_heading(cell))}</h3>" + (f"<pre>{esc(output)}</pre>" if output else ""))
-    return "<h2>Cells that failed</h2>" + "".join(blocks) if blocks else ""
-
-
-def _html_pictures(drawn: Sequence[plots.Picture]) -> str:
-    if not drawn:
-        return ""
-    figures = "".join(f"<figure><img src=\"{p.uri}\" alt=\"{esc(p.caption)}\"><figcaption>{esc(p.caption)}"
-                      "</figcaption></figure>" for p in drawn)
-    return "<h2>Your results as pictures</h2>" + figures
+    assert result is not None, "only graded submissions get feedback"
+    questions = [QuestionFeedback(q.name, q.score, q.max_score, sum(not c.passed for c in q.checks), tuple(fixes(q)))
+                 for q in result.questions]
+    cells = [FailedCell(cell_heading(c), tail(c.output, lines, chars) if c.output.strip() else "")
+             for c in failed_cells(result)]
+    return {"lab": lab, "student": stored.info.student, "who": who(stored), "result": result,
+            "trouble": _TROUBLE.get(result.status), "late": lateness(stored, policy), "questions": questions,
+            "cells": cells}
 
 
 def feedback_html(stored: StoredResult, artifacts: Sequence[Artifact], *, lab: str,
                   policy: LatePolicy | None = None) -> str:
     """One student's feedback page, self-contained (inline CSS, pictures as ``data:`` URIs, no script)."""
-    result = stored.result
-    assert result is not None, "only graded submissions get feedback"
-    late = lateness(stored, policy)
-    body = "\n".join(part for part in (
-        _html_header(stored, lab, late), _html_questions(result), _html_fixes(result), _html_cells(result),
-        _html_pictures(pictures(artifacts)),
-        "<footer>Generated by the autograder. Hidden checks show what went wrong, not how they test it.</footer>",
-    ) if part)
-    return page(f"{lab}: feedback for {stored.info.student}", body)
-
-
-_MD_SPECIAL = re.compile(r"([\\<>\[\]])")
-
-
-def md_text(text: str) -> str:
-    """A message for Markdown on one line: HTML and link syntax escaped outside `code` spans, kept inside."""
-    parts = " ".join(str(text).split()).split("`")
-    if len(parts) % 2 == 0:
-        parts[-2:] = ["`".join(parts[-2:])]
-    return "".join(f"`{p}`" if i % 2 else _MD_SPECIAL.sub(r"\\\1", p).replace("`", "\\`")
-                   for i, p in enumerate(parts))
-
-
-def _md_fence(text: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}\n{text}\n{fence}"
+    context = _context(stored, lab=lab, policy=policy, lines=HTML_OUTPUT_LINES, chars=HTML_OUTPUT_CHARS)
+    return render_html("feedback.html.j2", pictures=pictures(artifacts), **context)
 
 
 def feedback_markdown(stored: StoredResult, *, lab: str, policy: LatePolicy | None = None) -> str:
     """The same feedback as plain, compact Markdown (no pictures), for an LMS comment box."""
-    result = stored.result
-    assert result is not None, "only graded submissions get feedback"
-    lines = [f"**{md_text(lab)}: {fmt(result.score)} / {fmt(result.max_score)} points** for {md_text(who(stored))}",
-             ""]
-    if result.status == "error":
-        lines += [f"Your notebook could not be graded: {md_text(result.message)}", ""]
-    elif result.status == "timeout":
-        lines += [f"Your notebook ran out of time: {md_text(result.message)}", ""]
-    if late := lateness(stored, policy):
-        cost = (f" Late penalty ({md_text(late.policy)}): -{fmt(late.penalty)} points, "
-                f"final score {fmt(late.final)} / {fmt(result.max_score)}.") if late.penalty else ""
-        lines += [f"Submitted {late.text}.{cost}", ""]
-    for q in result.questions:
-        lines.append(f"- {md_text(q.name)}: {fmt(q.score)} / {fmt(q.max_score)}")
-        lines += [f"  - -{fmt(f.points)} ({_fix_labels(f)}): {md_text(f.message)}" for f in fixes(q)]
-    for cell in failed_cells(result):
-        lines += ["", f"{md_text(cell_heading(cell))}"]
-        if cell.output.strip():
-            lines.append(_md_fence(tail(cell.output, MD_OUTPUT_LINES, MD_OUTPUT_CHARS)))
-    return "\n".join(lines).strip() + "\n"
+    context = _context(stored, lab=lab, policy=policy, lines=MD_OUTPUT_LINES, chars=MD_OUTPUT_CHARS)
+    return render_markdown("feedback.md.j2", **context)
 
 
 def _unique_stems(stored: Sequence[StoredResult]) -> list[str]:
-    """One file stem per entry: the slug, with the attempt or a counter added when a student has several."""
+    """One file stem per entry: the slug, with a counter added when a student has several."""
     used: set[str] = set()
     stems = []
     for entry in stored:
