@@ -7,30 +7,35 @@ submissions that have no current run.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import autograder
-from autograder.execute.sandbox import Limits
 from autograder.grade import Grader
-from autograder.intake.lms import Candidate, latest_per_student
+from autograder.intake import receive
+from autograder.intake.lms import discover, latest_per_student
+from autograder.intake.roster import RosterReport, load_roster, reconcile
 from autograder.labs import LabBundle
-from autograder.record.gradebook import Gradebook, RunInfo, SubmissionInfo
-from autograder.results import ERROR, INTERNAL_ERROR, SubmissionResult, failed_result
+from autograder.model import Candidate, Limits, Received, RunInfo, SubmissionInfo, SubmissionResult
+from autograder.record.gradebook import Gradebook
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class BatchOptions:
+    """How a class is graded; the CLI's ``grade`` options take their defaults from here."""
+
     jobs: int = os.cpu_count() or 1
+    """Submissions graded at once, each in its own warm sandbox."""
     regrade: bool = False
+    """Grade again what already has a result (the old run is kept as history)."""
     limits: Limits = field(default_factory=Limits)
     warm: bool = True
     """Fork each submission's sandbox from a pre-imported zygote instead of starting it cold."""
@@ -50,15 +55,7 @@ class Pending:
     """A recorded submission that this batch will grade."""
 
     submission_id: int
-    candidate: Candidate
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    received: Received
 
 
 def _late_seconds(candidate: Candidate, due: datetime | None) -> float | None:
@@ -67,36 +64,32 @@ def _late_seconds(candidate: Candidate, due: datetime | None) -> float | None:
     return max(0.0, (candidate.submitted_at - due).total_seconds())
 
 
-def submission_info(lab: str, candidate: Candidate, due: datetime | None) -> SubmissionInfo:
+def submission_info(lab: str, received: Received, due: datetime | None) -> SubmissionInfo:
+    candidate = received.candidate
     late_seconds = _late_seconds(candidate, due)
     late = candidate.late if candidate.late is not None else (None if late_seconds is None else late_seconds > 0)
     return SubmissionInfo(
-        lab=lab, student=candidate.student, path=str(candidate.path), sha256=_sha256(candidate.path),
+        lab=lab, student=candidate.student, path=str(candidate.path), sha256=received.sha256,
         source=candidate.source, display_name=candidate.display_name, original_name=candidate.original_name,
         submitted_at=candidate.submitted_at, late=late, late_seconds=late_seconds, attempt=candidate.attempt,
     )
 
 
-def record_candidates(book: Gradebook, lab: str, candidates: Sequence[Candidate], due: datetime | None) -> dict[
+def record_candidates(book: Gradebook, lab: str, received: Sequence[Received], due: datetime | None) -> dict[
     Candidate, int
 ]:
-    """Insert every candidate (idempotently) and mark older attempts as superseded."""
-    ids = {c: book.add_submission(submission_info(lab, c, due)) for c in candidates}
-    _, superseded = latest_per_student(list(candidates))
+    """Insert every received file (idempotently) and mark older attempts as superseded."""
+    ids = {r.candidate: book.add_submission(submission_info(lab, r, due)) for r in received}
+    _, superseded = latest_per_student(list(ids))
     known = {r.submission_id for r in book.results(lab, include_superseded=True) if r.superseded}
     book.set_superseded(lab, (known - set(ids.values())) | {ids[c] for c in superseded})
     return ids
 
 
 def _grade_one(grader: Grader, item: Pending) -> tuple[Pending, SubmissionResult, RunInfo]:
-    started = datetime.now(timezone.utc)
-    try:
-        result = grader.grade(item.candidate.path, student=item.candidate.student)
-    except Exception as exc:
-        log.exception("internal error grading %s", item.candidate.path)
-        result = failed_result(grader.bundle, str(item.candidate.path), item.candidate.student, ERROR,
-                               f"{INTERNAL_ERROR} ({type(exc).__name__}: {exc})")
-    run = RunInfo(grader.bundle.version, autograder.__version__, started, datetime.now(timezone.utc),
+    started = datetime.now(UTC)
+    result = grader.grade(item.received)
+    run = RunInfo(grader.bundle.version, autograder.__version__, started, datetime.now(UTC),
                   asdict(grader.limits))
     return item, result, run
 
@@ -108,9 +101,13 @@ def grade_batch(
     options: BatchOptions,
     on_result: Callable[[SubmissionResult], None] = lambda r: None,
 ) -> BatchOutcome:
-    """Grade the candidates that need it; says which submissions this batch covered and how many it graded."""
-    ids = record_candidates(book, bundle.lab, candidates, options.due)
-    todo = [Pending(i, c) for c, i in ids.items() if options.regrade or book.needs_grading(i)]
+    """Grade the candidates that need it; says which submissions this batch covered and how many it graded.
+
+    Each file is read once, here: its hash identifies it in the gradebook and its cells are what is graded.
+    """
+    received = {c: receive(c, bundle.lab) for c in candidates}
+    ids = record_candidates(book, bundle.lab, list(received.values()), options.due)
+    todo = [Pending(i, received[c]) for c, i in ids.items() if options.regrade or book.needs_grading(i)]
     outcome = BatchOutcome(tuple(ids.values()), len(todo))
     if not todo:
         return outcome
@@ -122,3 +119,45 @@ def grade_batch(
             book.record_run(item.submission_id, result, run)
             on_result(result)
     return outcome
+
+
+class Progress(Protocol):
+    """What a batch reports to whoever shows its progress (the CLI's bar, or nothing)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, result: SubmissionResult) -> None: ...
+
+
+@dataclass(frozen=True)
+class ClassGrading:
+    """What one ``grade`` of a class did: every submission it covered, with its current result."""
+
+    results: tuple[SubmissionResult, ...]
+    graded_now: int
+    """How many were graded by this call (the rest already had a result)."""
+    roster: RosterReport | None
+    """Who is missing and who is not on the roster, when a roster was given."""
+
+
+def grade_class(
+    bundle: LabBundle, paths: Sequence[Path], gradebook: Path, options: BatchOptions, *,
+    roster: Path | None = None, progress: Progress | None = None,
+) -> ClassGrading:
+    """Find the submissions in ``paths``, grade those without a result, store every run, report on the class.
+
+    Raises IntakeError or RosterError for input that cannot be read at all, GradebookError for a gradebook
+    that cannot be written (results stored before that are kept).
+    """
+    candidates = discover(list(paths), gradebook.parent / "submissions" / bundle.lab, bundle.lab)
+    class_list = load_roster(roster) if roster else None
+    if progress is not None:
+        progress.start(len(candidates))
+    on_result = progress.advance if progress is not None else (lambda result: None)
+    with Gradebook(gradebook) as book:
+        outcome = grade_batch(bundle, book, candidates, options, on_result=on_result)
+        chosen = set(outcome.submission_ids)
+        stored = book.results(bundle.lab, include_superseded=True)
+    results = tuple(s.result for s in stored if s.result and s.submission_id in chosen)
+    report = reconcile(class_list, candidates) if class_list is not None else None
+    return ClassGrading(results, outcome.graded_now, report)

@@ -1,13 +1,16 @@
-"""The ``autograder`` command: it parses arguments, calls the library and prints; nothing else."""
+"""The ``autograder`` command: each command parses its arguments, calls one library function and prints.
+
+Option defaults come from the library itself (``Limits`` fields, ``BatchOptions``), so each lives in one place.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -17,28 +20,39 @@ from rich.markup import escape
 from rich.table import Table
 
 from autograder import build as build_mod
-from autograder.batch import BatchOptions, grade_batch
-from autograder.execute.sandbox import Limits
-from autograder.export import FILE_EXTENSIONS, FORMATS, parse_late_policy
-from autograder.export import export as export_scores
-from autograder.export.from_gradebook import score_rows_from
-from autograder.grade import grade_many
-from autograder.intake import IntakeError, notebook_lab, read_notebook
-from autograder.intake.lms import discover
-from autograder.intake.roster import RosterError, RosterReport, load_roster, reconcile
+from autograder import jobs
+from autograder.batch import BatchOptions, ClassGrading, grade_class
+from autograder.export import FORMATS
+from autograder.intake import IntakeError
+from autograder.intake.roster import RosterError, RosterReport
 from autograder.labs import Course, LabBundle, LabNotFound
+from autograder.model import CellStatus, Limits, Status, SubmissionResult
 from autograder.progress import BatchProgress
-from autograder.record.gradebook import Gradebook, GradebookError
-from autograder.record.summary import summarise
-from autograder.report import write_class_report, write_feedback
-from autograder.results import SubmissionResult
+from autograder.record.gradebook import GradebookError
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+USER_ERRORS = (LabNotFound, build_mod.BuildError, IntakeError, RosterError, GradebookError, ValueError)
+"""Failures caused by the command's input: one line and exit code 1, never a traceback."""
+
+GRADEBOOK = click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path),
+                         help="SQLite gradebook file; default: gradebook.sqlite in the course folder.")
 
 
 def _course(ctx: click.Context) -> Course:
     return ctx.obj["course"]
+
+
+def _gradebook(ctx: click.Context, given: Path | None) -> Path:
+    return given or _course(ctx).root / "gradebook.sqlite"
+
+
+def _run(call: Callable[[], Any]) -> Any:
+    """Call the library; turn an input error into one clear line."""
+    try:
+        return call()
+    except USER_ERRORS as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -60,80 +74,68 @@ def build(ctx: click.Context, labs: tuple[str, ...], check_only: bool) -> None:
     """Generate labs/LAB (student notebook, public checks) and dist/LAB (grading bundle)."""
     course = _course(ctx)
     names = list(labs) or course.lab_names()
-    stale = False
-    try:
-        for lab in names:
-            if check_only:
-                result = build_mod.check_lab(course, lab)
-                for item in result.changed:
-                    err_console.print(f"[red]stale[/red] {item}")
-                stale |= result.stale
-                if not result.stale:
-                    console.print(f"{lab}: up to date")
-            else:
-                bundle = build_mod.build_lab(course, lab)
-                console.print(f"{lab}: {len(bundle.questions)} questions, {bundle.max_score:g} points")
-    except (LabNotFound, build_mod.BuildError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    if stale:
-        err_console.print("Run `autograder build` and commit labs/ to bring the student notebooks up to date.")
-        sys.exit(1)
+    if check_only:
+        stale = [(lab, _run(lambda lab=lab: build_mod.check_lab(course, lab))) for lab in names]
+        for lab, result in stale:
+            for item in result.changed:
+                err_console.print(f"[red]stale[/red] {item}")
+            if not result.stale:
+                console.print(f"{lab}: up to date")
+        if any(result.stale for _, result in stale):
+            err_console.print("Run `autograder build` and commit labs/ to bring the student notebooks up to date.")
+            sys.exit(1)
+        return
+    for lab in names:
+        bundle: LabBundle = _run(lambda lab=lab: build_mod.build_lab(course, lab))
+        console.print(f"{lab}: {len(bundle.questions)} questions, {bundle.max_score:g} points")
 
 
 def _limit_options(func: Callable[..., None]) -> Callable[..., None]:
-    """Every sandbox limit as a flag, defaults from ``Limits``."""
-    options = [
-        ("--timeout", "timeout", float, "Wall-clock seconds a notebook may run."),
-        ("--memory", "memory_mb", int, "Memory per notebook, MiB."),
-        ("--cpu", "cpu_seconds", int, "CPU seconds per notebook."),
-        ("--max-processes", "max_processes", int, "Processes and threads per notebook."),
-        ("--file-size", "file_size_mb", int, "Largest file a notebook may write, MiB."),
-        ("--output-size", "output_kb", int, "Printed output kept per cell, KiB."),
-    ]
-    for flag, field, kind, text in reversed(options):
-        func = click.option(flag, field, type=kind, default=getattr(Limits, field), show_default=True, help=text)(func)
+    """Every ``Limits`` field that declares a flag becomes an option, with the field's default."""
+    for spec in reversed([f for f in dataclasses.fields(Limits) if "flag" in f.metadata]):
+        kind = click.FloatRange(min=0, min_open=True) if spec.type == "float" else click.IntRange(min=1)
+        func = click.option(spec.metadata["flag"], spec.name, type=kind, default=spec.default, show_default=True,
+                            help=spec.metadata["help"])(func)
     return func
 
 
-def _limits_from(kwargs: dict[str, object]) -> Limits:
-    fields = ("timeout", "memory_mb", "cpu_seconds", "max_processes", "file_size_mb", "output_kb")
-    return Limits(**{f: kwargs.pop(f) for f in fields})
+def _limits_from(kwargs: dict[str, Any]) -> Limits:
+    names = [f.name for f in dataclasses.fields(Limits) if "flag" in f.metadata]
+    return Limits(**{name: kwargs.pop(name) for name in names})
 
 
-def _table(results: list[SubmissionResult], title: str) -> Table:
+def _table(results: tuple[SubmissionResult, ...], title: str) -> Table:
     table = Table(title=title)
     for column in ("student", "score", "max", "status", "message"):
         table.add_column(column, justify="right" if column in ("score", "max") else "left")
     for r in results:
-        colour = {"graded": "green", "timeout": "yellow"}.get(r.status, "red")
+        colour = {Status.GRADED: "green", Status.TIMEOUT: "yellow"}.get(r.status, "red")
         table.add_row(escape(r.student), f"{r.score:g}", f"{r.max_score:g}", f"[{colour}]{r.status}[/{colour}]",
                       escape(r.message))
     return table
 
 
-def _bundle(ctx: click.Context, lab: str) -> LabBundle:
-    try:
-        return build_mod.bundle_for(_course(ctx), lab)
-    except (LabNotFound, build_mod.BuildError) as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _gradebook_path(ctx: click.Context, given: Path | None) -> Path:
-    return given or _course(ctx).root / "gradebook.sqlite"
-
-
-def _existing_gradebook(ctx: click.Context, given: Path | None) -> Path:
-    path = _gradebook_path(ctx, given)
-    if not path.is_file():
-        raise click.ClickException(f"no gradebook at {path}: grade something first")
-    return path
-
-
 def _print_roster(report: RosterReport) -> None:
     for student in report.missing:
-        err_console.print(f"[yellow]no submission[/yellow] {student.name or student.key}")
+        err_console.print(f"[yellow]no submission[/yellow] {escape(student.name or student.key)}")
     for cand in report.unknown:
-        err_console.print(f"[yellow]not on the roster[/yellow] {cand.student} ({cand.path.name})")
+        err_console.print(f"[yellow]not on the roster[/yellow] {escape(cand.student)} ({escape(cand.path.name)})")
+
+
+def _print_grading(lab: str, done: ClassGrading, as_json: bool, output: Path | None) -> None:
+    document = json.dumps([r.to_dict() for r in done.results], indent=2)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(document + "\n")
+    if as_json:
+        click.echo(document)
+    else:
+        console.print(_table(done.results, f"{lab}: {len(done.results)} submissions"))
+    if done.roster:
+        _print_roster(done.roster)
+
+
+DEFAULTS = BatchOptions()
 
 
 @main.command()
@@ -141,8 +143,9 @@ def _print_roster(report: RosterReport) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of results instead of a table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON here.")
-@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True)
+@GRADEBOOK
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=DEFAULTS.jobs, show_default=True,
+              help="Submissions graded at once.")
 @click.option("--regrade", is_flag=True, help="Grade again what the gradebook already has (history is kept).")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Class list CSV.")
 @click.option("--due", type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]), help="Due date (UTC).")
@@ -151,34 +154,19 @@ def _print_roster(report: RosterReport) -> None:
 def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Grade a class's submissions for LAB: notebooks, export zips, folders and LMS downloads."""
     limits = _limits_from(kwargs)
-    bundle = _bundle(ctx, lab)
-    book_path = _gradebook_path(ctx, kwargs["gradebook"])
-    due = kwargs["due"].replace(tzinfo=timezone.utc) if kwargs["due"] else None
-    try:
-        candidates = discover(list(paths), book_path.parent / "submissions" / lab, lab)
-        roster = load_roster(kwargs["roster"]) if kwargs["roster"] else None
-    except (IntakeError, RosterError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    bundle = _run(lambda: build_mod.bundle_for(_course(ctx), lab))
+    due = kwargs["due"].replace(tzinfo=UTC) if kwargs["due"] else None
     options = BatchOptions(jobs=kwargs["jobs"], regrade=kwargs["regrade"], limits=limits, due=due)
-    try:
-        with Gradebook(book_path) as book, BatchProgress(err_console, len(candidates)) as progress:
-            outcome = grade_batch(bundle, book, candidates, options, on_result=progress.advance)
-            chosen = set(outcome.submission_ids)
-            stored = book.results(lab, include_superseded=True)
-            results = [s.result for s in stored if s.result and s.submission_id in chosen]
-    except GradebookError as exc:
-        raise click.ClickException(f"{exc}. Results stored so far are kept; run again to grade the rest.") from exc
-    progress.summary(outcome.graded_now, len(chosen) - outcome.graded_now)
-    document = json.dumps([r.to_dict() for r in results], indent=2)
-    if kwargs["output"]:
-        kwargs["output"].parent.mkdir(parents=True, exist_ok=True)
-        kwargs["output"].write_text(document + "\n")
-    if kwargs["as_json"]:
-        click.echo(document)
-    else:
-        console.print(_table(results, f"{lab}: {len(results)} submissions"))
-    if roster:
-        _print_roster(reconcile(roster, candidates))
+    book = _gradebook(ctx, kwargs["gradebook"])
+    with BatchProgress(err_console) as progress:
+        try:
+            done = _run(lambda: grade_class(bundle, paths, book, options, roster=kwargs["roster"], progress=progress))
+        except click.ClickException as exc:
+            if isinstance(exc.__cause__, GradebookError):
+                exc.message += ". Results stored so far are kept; run again to grade the rest."
+            raise
+    progress.summary(done.graded_now, len(done.results) - done.graded_now)
+    _print_grading(lab, done, kwargs["as_json"], kwargs["output"])
 
 
 @main.command()
@@ -186,17 +174,13 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the pages; default: out/LAB/feedback in the course folder.")
 @click.option("--late-penalty", default="none", show_default=True, help="Shown on the page when a student is late.")
-@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@GRADEBOOK
 @click.pass_context
 def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: str, gradebook: Path | None) -> None:
     """Write one HTML page and one Markdown twin of feedback per student for LAB."""
     target = out_dir or _course(ctx).root / "out" / lab / "feedback"
-    try:
-        policy = parse_late_policy(late_penalty)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    with Gradebook(_existing_gradebook(ctx, gradebook)) as book:
-        written = write_feedback(book.results(lab), book.artifacts, target, lab=lab, policy=policy)
+    book = _gradebook(ctx, gradebook)
+    written = _run(lambda: jobs.write_lab_feedback(book, lab, target, late_penalty=late_penalty))
     err_console.print(f"{len(written)} feedback files written to {target}")
 
 
@@ -204,15 +188,13 @@ def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: s
 @click.argument("lab")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file; default: out/LAB/report.html in the course folder.")
-@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@GRADEBOOK
 @click.pass_context
 def report(ctx: click.Context, lab: str, output: Path | None, gradebook: Path | None) -> None:
     """Write the class analytics page for LAB: distribution, questions, frequent mistakes, errors, lateness."""
-    bundle = _bundle(ctx, lab)
     target = output or _course(ctx).root / "out" / lab / "report.html"
-    with Gradebook(_existing_gradebook(ctx, gradebook)) as book:
-        write_class_report(book.results(lab), target, lab=lab, questions=bundle.questions)
-    err_console.print(f"class report written to {target}")
+    written = _run(lambda: jobs.write_lab_report(_course(ctx), _gradebook(ctx, gradebook), lab, target))
+    err_console.print(f"class report written to {written}")
 
 
 @main.command()
@@ -224,43 +206,30 @@ def report(ctx: click.Context, lab: str, output: Path | None, gradebook: Path | 
 @click.option("--assignment", help="Assignment (column) name in the LMS; default: the lab name.")
 @click.option("--late-penalty", default="none", show_default=True,
               help='e.g. "10%/day", "10%/day,max=50%", "zero-after=2d".')
-@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@GRADEBOOK
 @click.pass_context
 def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: Path | None, assignment: str | None,
            late_penalty: str, gradebook: Path | None) -> None:
     """Write LAB's scores in the import format of an LMS (after the late policy)."""
-    bundle = _bundle(ctx, lab)
-    book_path = _existing_gradebook(ctx, gradebook)
-    try:
-        policy = parse_late_policy(late_penalty)
-        class_list = load_roster(roster) if roster else None
-        with Gradebook(book_path) as book:
-            rows = score_rows_from(book.results(lab), bundle.max_score, class_list)
-            data = export_scores(rows, fmt, assignment=assignment or lab, max_score=bundle.max_score,
-                                 roster_file=roster, policy=policy)
-            target = output or _course(ctx).root / "out" / lab / f"{lab}-{fmt}{FILE_EXTENSIONS[fmt]}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            book.record_export(lab, fmt, late_penalty, target.resolve(), data, len(rows))
-    except (ValueError, RosterError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    for notice in data.notices:
+    course = _course(ctx)
+    book = _gradebook(ctx, gradebook)
+    done = _run(lambda: jobs.export_scores(course, book, lab, fmt, target=output, roster=roster,
+                                           assignment=assignment, late_penalty=late_penalty))
+    for notice in done.export.notices:
         err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
-    err_console.print(f"{len(rows)} rows written to {target}")
+    err_console.print(f"{done.export.rows} rows written to {done.path}")
 
 
 @main.command()
 @click.argument("lab")
-@click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path), help="SQLite gradebook file.")
+@GRADEBOOK
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Class list CSV.")
 @click.pass_context
 def status(ctx: click.Context, lab: str, gradebook: Path | None, roster: Path | None) -> None:
     """Summarise the gradebook for LAB: graded, errors, time-outs, not yet graded, missing, late."""
-    book_path = _existing_gradebook(ctx, gradebook)
-    with Gradebook(book_path) as book:
-        stored = book.results(lab)
-    summary = summarise(stored, load_roster(roster) if roster else None)
-    table = Table(title=f"{lab}: {book_path.name}")
+    book = _gradebook(ctx, gradebook)
+    summary = _run(lambda: jobs.lab_status(book, lab, roster))
+    table = Table(title=f"{lab}: {book.name}")
     table.add_column("what")
     table.add_column("count", justify="right")
     for what, count in summary.items():
@@ -268,35 +237,27 @@ def status(ctx: click.Context, lab: str, gradebook: Path | None, roster: Path | 
     console.print(table)
 
 
-def _print_questions(result: SubmissionResult) -> None:
+@main.command()
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=Limits.timeout, show_default=True,
+              help="Seconds the notebook may run.")
+@click.pass_context
+def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
+    """Run the public checks on your notebook and say what to fix."""
+    done = _run(lambda: jobs.check_notebook(_course(ctx), notebook, Limits(timeout=timeout)))
+    result = done.result
+    if result.status != Status.GRADED:
+        err_console.print(f"[yellow]{escape(result.message)}[/yellow]")
+    for cell in result.cells:
+        if cell.status == CellStatus.ERROR:
+            console.print(f"code cell {cell.index + 1} raised {escape(cell.error)}")
     for q in result.questions:
         failed = [case for case in q.checks if not case.passed]
         mark = "[red]failed[/red]" if failed or not q.checks else "[green]passed[/green]"
         console.print(f"{q.name}: {mark}")
         for case in failed:
             console.print(f"    {escape(case.message)}")
-
-
-@main.command()
-@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--timeout", default=Limits.timeout, show_default=True, help="Seconds the notebook may run.")
-@click.pass_context
-def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
-    """Run the public checks on your notebook and say what to fix."""
-    try:
-        lab = notebook_lab(read_notebook(notebook)) or notebook.stem
-    except IntakeError as exc:
-        raise click.ClickException(str(exc)) from exc
-    (result,) = grade_many(_bundle(ctx, lab), [notebook], Limits(timeout=timeout), public_only=True)
-    if result.status != "graded":
-        err_console.print(f"[yellow]{escape(result.message)}[/yellow]")
-    for cell in result.cells:
-        if cell.status == "error":
-            console.print(f"code cell {cell.index + 1} raised {escape(cell.error)}")
-    _print_questions(result)
-    cases = [case for q in result.questions for case in q.checks]
-    passed = sum(case.passed for case in cases)
-    console.print(f"{passed} of {len(cases)} public checks pass; hidden checks run when your work is graded.")
+    console.print(f"{done.passed} of {done.total} public checks pass; hidden checks run when your work is graded.")
 
 
 if __name__ == "__main__":
