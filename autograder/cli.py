@@ -21,6 +21,7 @@ from rich.table import Table
 
 from autograder import build as build_mod
 from autograder import jobs
+from autograder.audit import AuditError, AuditReport, audit_lab
 from autograder.batch import BatchOptions, ClassGrading, grade_class
 from autograder.export import FORMATS
 from autograder.intake import IntakeError
@@ -32,7 +33,7 @@ from autograder.record.gradebook import GradebookError
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
-USER_ERRORS = (LabNotFound, build_mod.BuildError, IntakeError, RosterError, GradebookError, ValueError)
+USER_ERRORS = (LabNotFound, build_mod.BuildError, IntakeError, RosterError, GradebookError, AuditError, ValueError)
 """Failures caused by the command's input: one line and exit code 1, never a traceback."""
 
 GRADEBOOK = click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path),
@@ -258,6 +259,40 @@ def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
         for case in failed:
             console.print(f"    {escape(case.message)}")
     console.print(f"{done.passed} of {done.total} public checks pass; hidden checks run when your work is graded.")
+
+
+def _audit_table(report: AuditReport) -> Table:
+    table = Table(title=f"{report.lab}: audit of the checks ({report.notebooks} notebooks graded)")
+    for column in ("question", "points", "wrong answers", "holes", "non-answer earns", "right answers losing"):
+        table.add_column(column, justify="left" if column == "question" else "right")
+    for q in report.questions:
+        share = "-" if q.non_answer_share is None else f"{q.non_answer_share:.0%}"
+        table.add_row(q.name, f"{q.points:g}", str(q.tried), f"[red]{len(q.holes)}[/red]" if q.holes else "0", share,
+                      str(len(q.lost_variants)))
+    return table
+
+
+@main.command()
+@click.argument("labs", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the audit as JSON.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=DEFAULTS.jobs, show_default=True,
+              help="Notebooks graded at once.")
+@click.pass_context
+def audit(ctx: click.Context, labs: tuple[str, ...], as_json: bool, jobs: int) -> None:
+    """Grade wrong answers and right-answer variants of each LAB; exit 1 if any wrong answer earns full marks."""
+    course = _course(ctx)
+    reports = [_run(lambda lab=lab: audit_lab(course, lab, jobs=jobs)) for lab in (labs or course.lab_names())]
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in reports], indent=2))
+    for report in reports:
+        if not as_json:
+            console.print(_audit_table(report))
+            console.print(f"non-answers earn {report.non_answer_share:.0%} of the lab; solution "
+                          f"{report.solution_score:g}/{report.max_score:g}; blank notebook {report.blank_score:g}")
+        for problem in report.problems:
+            err_console.print(f"[red]{escape(report.lab)}[/red] {escape(problem)}")
+    if any(not r.passed for r in reports):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -265,6 +265,48 @@ class HistoryRecord:
     epoch: list[int]
 
 
+@dataclass(frozen=True)
+class LineRecord:
+    """One line of a plot: its legend label and its points."""
+
+    TYPE_NAME: ClassVar[str] = "matplotlib.lines.Line2D"
+    label: str
+    x: list[float]
+    y: list[float]
+
+
+@dataclass(frozen=True)
+class AxesRecord:
+    """What one set of axes shows."""
+
+    TYPE_NAME: ClassVar[str] = "matplotlib.axes.Axes"
+    title: str
+    xlabel: str
+    ylabel: str
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    legend: list[str]
+    """The legend's texts; empty without a legend."""
+    lines: list[Any]
+    """``transport.Record``s of ``LineRecord``."""
+    images: int
+    """How many images (``imshow``) the axes shows."""
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """A matplotlib figure as drawn at the end of the cell that drew it; checks get them as ``__figures__``."""
+
+    TYPE_NAME: ClassVar[str] = "matplotlib.figure.Figure"
+    NAME: ClassVar[str] = "__figures__"
+    """The check parameter (and exported value) that carries every figure, oldest first."""
+    cell: int
+    """Index of the code cell that drew it (last changed it)."""
+    suptitle: str
+    axes: list[Any]
+    """``transport.Record``s of ``AxesRecord``."""
+
+
 def as_record(value: Any, type_name: str) -> transport.Record:
     """A Keras record dataclass as the ``transport.Record`` that crosses (attributes in field order)."""
     return transport.Record(type_name, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
@@ -416,6 +458,9 @@ __all__ = [
     "Ran",
     "RunCells",
     "ZygoteConfig",
+    "AxesRecord",
+    "FigureRecord",
+    "LineRecord",
     "as_record",
     "build",
     "decode",

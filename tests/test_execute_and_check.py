@@ -226,3 +226,19 @@ def test_keras_models_histories_and_callbacks_arrive_as_records_and_predict_is_p
             accuracies.append(transport.loads(execution.raw_values)[1]["history"].history["val_accuracy"])
         assert [c.passed for c in result.cases] == [True, True], [c.message for c in result.cases]
     assert accuracies[0] == accuracies[1], "seeded training must repeat exactly"
+
+
+def test_figures_are_recorded_as_data_even_when_show_closes_them():
+    cells = [
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([0, 1, 2], [3, 2, 1], label='loss')\n"
+        "plt.plot([0, 1, 2], [4, 3, 3], label='val_loss')\nplt.legend()\nplt.title('curves')\nplt.xlabel('epoch')\n"
+        "plt.ylim(0, 5)\nplt.show()",
+        "fig, ax = plt.subplots(1, 2)\nax[1].imshow([[0, 1], [1, 0]])\n__figures__ = 'a forged drawing'",
+    ]
+    _, values = run(cells, ["__figures__"])
+    first, second = values["__figures__"]
+    (axes,) = first.axes
+    assert (first.cell, axes.title, axes.xlabel, axes.legend) == (0, "curves", "epoch", ["loss", "val_loss"])
+    assert [(line.label, line.y) for line in axes.lines] == [("loss", [3, 2, 1]), ("val_loss", [4, 3, 3])]
+    assert axes.ylim == (0.0, 5.0)
+    assert second.cell == 1 and [a.images for a in second.axes] == [0, 1]

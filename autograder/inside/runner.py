@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 from autograder import protocol, transport
 from autograder.inside import describe
+from autograder.inside.figures import FigureRecorder
 from autograder.inside.limits import apply_limits
 from autograder.model import CellRecord, CellStatus
 
@@ -99,7 +100,7 @@ class BoundedOutput(io.TextIOBase):
         return "".join(self.parts) + extra
 
 
-def _make_shell() -> Any:
+def _make_shell(recorder: FigureRecorder) -> Any:
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
@@ -116,6 +117,7 @@ def _make_shell() -> Any:
 
     shell = NotebookShell.instance(config=cfg)
     shell.user_ns["__name__"] = "__main__"
+    shell.events.register("post_execute", recorder.capture)
     return shell
 
 
@@ -143,13 +145,16 @@ def _run_cell(shell: Any, index: int, source: str, output_limit: int) -> tuple[C
     return CellRecord(index, CellStatus.OK, output), False
 
 
-def run_cells(shell: Any, cells: list[str], timeout: float, output_limit: int) -> tuple[list[CellRecord], bool]:
+def run_cells(shell: Any, cells: list[str], timeout: float, output_limit: int,
+              recorder: FigureRecorder | None = None) -> tuple[list[CellRecord], bool]:
     """Execute cells in order under one soft deadline; later cells still run after an error."""
     records: list[CellRecord] = []
     timed_out = False
     _arm(timeout)
     try:
         for index, source in enumerate(cells):
+            if recorder is not None:
+                recorder.cell = index
             record, timed_out = _run_cell(shell, index, source, output_limit)
             records.append(record)
             if timed_out:
@@ -264,13 +269,16 @@ def main() -> int:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     sys.argv = ["notebook"]
     prepare(request.preload)
-    shell = _make_shell()
+    recorder = FigureRecorder.started()
+    shell = _make_shell(recorder)
     global _reap_on_deadline
     _reap_on_deadline = request.own_pid_namespace
-    records, timed_out = run_cells(shell, list(request.cells), request.timeout, request.output_limit)
+    records, timed_out = run_cells(shell, list(request.cells), request.timeout, request.output_limit, recorder)
     if _reap_on_deadline:
         reap_strays()
     values = harvest(shell.user_ns, list(request.names))
+    if protocol.FigureRecord.NAME in request.names or "*" in request.names:
+        values[protocol.FigureRecord.NAME] = recorder.records()
     protocol.write(out, protocol.Ran(tuple(records), timed_out), values)
     serve_calls(inp, out, shell.user_ns)
     out.flush()
