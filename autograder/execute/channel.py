@@ -43,6 +43,8 @@ class Channel:
         self._kill = kill
         self._wait = wait
         self.alive = alive
+        self.pid: int | None = None
+        """The peer's process id, when it is a direct child (``spawn``)."""
 
     @classmethod
     def spawn(
@@ -68,7 +70,9 @@ class Channel:
             except subprocess.TimeoutExpired:
                 return None
 
-        return cls(proc.stdin, proc.stdout, kill=kill, wait=wait, alive=lambda: proc.poll() is None)
+        channel = cls(proc.stdin, proc.stdout, kill=kill, wait=wait, alive=lambda: proc.poll() is None)
+        channel.pid = proc.pid
+        return channel
 
     def send(self, message: protocol.Message, values: dict[str, Any] | None = None) -> None:
         self.send_raw(protocol.encode(message, values))

@@ -99,20 +99,24 @@ class StudentProcess(StudentSession):
         self._scratch = Path(tempfile.mkdtemp(prefix="autograder-run-"))
         self._stderr = self._scratch.parent / f"{self._scratch.name}.stderr"
         self._group: cgroup.Group | None = None
+        self._dedicated_user = limits.run_as[0] if limits.run_as else None
         command, env = self._command(require_sandbox, limits.use_bwrap)
         sandboxed = env == {}
         user, group = _identity(limits, sandboxed)
         if user is not None:
             os.chown(self._scratch, user, group)
-        elif os.geteuid() == 0:
+        if os.geteuid() == 0:
             self._group = cgroup.create(limits.max_processes, limits.memory_mb)
-        if self._group:
+        if self._group and user is None:
             command = self._group.wrap(command)
         channel = Channel.spawn(command, cwd=self._scratch, env=env, stderr_path=self._stderr, user=user, group=group)
+        if self._group and user is not None and channel.pid is not None:
+            self._group.adopt([channel.pid])
         super().__init__(channel, limits, own_pid_namespace=sandboxed, uid=user)
 
     def __exit__(self, *exc: object) -> None:
         super().__exit__(*exc)
+        self._kill_leftovers()
         if self._group:
             self._group.remove()
         shutil.rmtree(self._scratch, ignore_errors=True)
@@ -132,6 +136,15 @@ class StudentProcess(StudentSession):
 
     def stderr_tail(self) -> str:
         return _last_line(self._stderr)
+
+    def _kill_leftovers(self) -> None:
+        """Nothing of the submission outlives it: a daemon that left the process group is found by its cgroup
+        or, without one, by the dedicated account it runs as (``Limits.run_as``, as on Gradescope; never the
+        shared ``nobody``). Under bwrap the PID namespace ends with the runner anyway."""
+        if self._group:
+            self._group.kill_all()
+        elif self._dedicated_user is not None and self._dedicated_user != os.getuid():
+            cgroup.kill_user(self._dedicated_user)
 
 
 def _identity(limits: Limits, sandboxed: bool) -> tuple[int | None, int | None]:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -53,15 +54,19 @@ class Zygote:
             control_fd=child_end.fileno(),
             keep=tuple(p for p in sandbox.mounted_paths() if p.startswith("/tmp/")),
         )
-        inner = [sys.executable, "-s", "-P", "-m", "autograder.inside.zygote", json.dumps(asdict(config))]
+        inner = [sys.executable, "-s", "-P", "-m", "autograder.inside.zygote"]
         command = sandbox.bwrap_command(bwrap, self._scratch, inner)
         self._group = cgroup.create(limits.max_processes + 64, limits.memory_mb * 2) if os.geteuid() == 0 else None
         if self._group:
             command = self._group.wrap(command)
         with open(self._scratch.parent / f"{self._scratch.name}.log", "wb") as log_file:
-            self._proc = subprocess.Popen(command, pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL,
+            self._proc = subprocess.Popen(command, pass_fds=[child_end.fileno()], stdin=subprocess.PIPE,
                                           stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
         child_end.close()
+        assert self._proc.stdin is not None
+        with contextlib.suppress(OSError):
+            self._proc.stdin.write(json.dumps(asdict(config)).encode())
+            self._proc.stdin.close()
 
     def alive(self) -> bool:
         return self._proc.poll() is None
@@ -72,7 +77,7 @@ class Zygote:
         from_child_r, from_child_w = os.pipe()
         try:
             socket.send_fds(self._control, [protocol.encode_control(protocol.Fork())], [to_child_r, from_child_w])
-            protocol.decode_control(self._control.recv(4096), protocol.Forked)
+            forked = protocol.decode_control(self._control.recv(4096), protocol.Forked)
         except (OSError, protocol.ProtocolError) as exc:
             os.close(to_child_w)
             os.close(from_child_r)
@@ -80,6 +85,7 @@ class Zygote:
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
+        group = self._own_group(forked.pid)
         exit_code: list[int] = []
 
         def wait(timeout: float) -> int | None:
@@ -92,6 +98,8 @@ class Zygote:
                 finally:
                     self._control.settimeout(None)
                 exit_code.append(_exit_code(message))
+                if group:
+                    group.remove()
             return exit_code[0]
 
         def kill() -> None:
@@ -104,6 +112,23 @@ class Zygote:
         channel = Channel(os.fdopen(to_child_w, "wb"), os.fdopen(from_child_r, "rb", buffering=0),
                           kill=kill, wait=wait, alive=lambda: not exit_code)
         return StudentSession(channel, self.limits)
+
+    def _own_group(self, ns_pid: int) -> cgroup.Group | None:
+        """A cgroup of the submission's own (its memory and process ceilings), holding its processes.
+
+        The child enters its namespaces and forks its init before it reads anything; the grader moves both
+        into the group before it sends the cells, so everything the student's code starts is born inside.
+        """
+        if self._group is None:
+            return None
+        group = cgroup.create(self.limits.max_processes, self.limits.memory_mb)
+        if group is None:
+            return None
+        deadline = time.monotonic() + 5
+        while len(pids := cgroup.namespace_child(self._proc.pid, ns_pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        group.adopt(pids)
+        return group
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

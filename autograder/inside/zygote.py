@@ -39,9 +39,33 @@ def _check(result: int, what: str) -> None:
         raise NamespaceError(f"{what}: {os.strerror(ctypes.get_errno())}")
 
 
-def _mount_tmpfs(target: str, size_mb: int) -> None:
-    options = f"size={size_mb}m,mode=0755".encode()
-    _check(_libc.mount(b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options), f"mount {target}")
+def _mount_tmpfs(target: str, size_mb: int, mode: str = "0755", flags: int = MS_NOSUID | MS_NODEV) -> None:
+    options = f"size={size_mb}m,mode={mode}".encode()
+    _check(_libc.mount(b"tmpfs", target.encode(), b"tmpfs", flags, options), f"mount {target}")
+
+
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
+"""The device nodes a submission keeps; everything else bwrap's shared /dev held is gone."""
+
+
+def _private_dev(shm_mb: int) -> None:
+    """A fresh /dev (and /dev/shm) of this submission's own, so nothing written there reaches the next one.
+
+    bwrap's /dev is one tmpfs for every child of the zygote; the device nodes are bound back from it before
+    it is covered (the bind keeps the source mount's permission to use devices).
+    """
+    nodes = {name: os.open(f"/dev/{name}", os.O_PATH) for name in DEVICES if os.path.exists(f"/dev/{name}")}
+    _mount_tmpfs("/dev", 1, flags=MS_NOSUID)
+    for name, fd in nodes.items():
+        target = f"/dev/{name}"
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o666))
+        _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), target.encode(), None, MS_BIND, None), f"bind {target}")
+        os.close(fd)
+    os.mkdir("/dev/shm")
+    _mount_tmpfs("/dev/shm", shm_mb, mode="1777")
+    for link, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                         ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"/dev/{link}")
 
 
 def _drop_capabilities() -> None:
@@ -64,7 +88,7 @@ def _bind_back(fds: list[int], paths: list[str]) -> None:
 
 
 def enter_namespaces(scratch_mb: int, keep: list[str]) -> None:
-    """New user/mount/PID/IPC/net/UTS namespaces with private empty /tmp and /sandbox (before forking init).
+    """New user/mount/PID/IPC/net/UTS namespaces with private empty /tmp, /sandbox and /dev (before forking init).
 
     ``keep`` lists the read-only mounts under /tmp (the Python environment of a checkout in /tmp): they are
     opened before /tmp is covered and bound back afterwards, keeping their read-only flag.
@@ -82,6 +106,7 @@ def enter_namespaces(scratch_mb: int, keep: list[str]) -> None:
     fds = [os.open(path, os.O_PATH) for path in keep]
     _mount_tmpfs("/tmp", scratch_mb)
     _mount_tmpfs("/sandbox", scratch_mb)
+    _private_dev(scratch_mb)
     _bind_back(fds, keep)
     os.chdir("/sandbox")
 
@@ -175,8 +200,9 @@ def preload(modules: list[str]) -> None:
 
 
 def main() -> int:
+    """Read the configuration from stdin (so it is not on the command line /proc shows), preload, serve."""
     _libc.prctl(PR_SET_DUMPABLE, 0)
-    config = protocol.build(protocol.ZygoteConfig, json.loads(sys.argv[1]))
+    config = protocol.build(protocol.ZygoteConfig, json.loads(sys.stdin.buffer.read()))
     preload(list(config.preload))
     control = socket.socket(fileno=config.control_fd)
     serve(control, config)
