@@ -22,6 +22,7 @@ from autograder.intake import file_candidate, receive
 from autograder.labs import LabBundle
 from autograder.model import INTERNAL_ERROR, ExecutionStatus, Limits, Received, Status, SubmissionResult
 from autograder.record import artifacts
+from autograder.text import valid
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,8 @@ class Grader:
         return self.grade(receive(file_candidate(path, self.bundle.lab), self.bundle.lab))
 
     def _failed(self, received: Received, status: Status, message: str) -> SubmissionResult:
-        return failed_result(self.bundle, str(received.candidate.path), received.candidate.student, status, message)
+        return failed_result(self.bundle, valid(str(received.candidate.path)), valid(received.candidate.student),
+                             status, valid(message))
 
     def _grade(self, received: Received) -> SubmissionResult:
         if received.problem is not None:
@@ -111,7 +113,7 @@ class Grader:
             status = Status.TIMEOUT
             message = _timeout_message(self.limits, len(execution.cells), len(received.cells))
         return SubmissionResult(
-            submission=str(received.candidate.path), student=received.candidate.student, lab=bundle.lab,
+            submission=valid(str(received.candidate.path)), student=valid(received.candidate.student), lab=bundle.lab,
             status=status, score=round(sum(q.score for q in questions), 6), max_score=bundle.max_score,
             message=message, questions=questions, cells=execution.cells,
             artifacts=artifacts.extract(execution.raw_values),

@@ -150,6 +150,8 @@ class Limits:
     """Processes and threads the sandbox may hold at once (TensorFlow alone starts dozens of threads)."""
     output_kb: int = _flag(256, "--output-size", "Printed output kept per cell, KiB.")
     """Printed output kept per cell; the rest is counted and dropped, so a print loop cannot fill memory."""
+    values_mb: int = _flag(64, "--values-size", "Largest reply (the notebook's values) the grader reads, MiB.")
+    """A reply of the student's process larger than this is refused unread: the submission is an ``error``."""
     grace: float = 10.0
     """Seconds after the soft timeout before the process is killed outright."""
     run_as: tuple[int, int] | None = None

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO, ClassVar, TypeVar
 
 from autograder import transport
 from autograder.model import CaseState, CellRecord
+from autograder.text import valid
 
 PROTOCOL_VERSION = 1
 
@@ -416,7 +417,9 @@ def _scalar(hint: Any, value: Any, where: str) -> Any:
             raise ProtocolError(f"{where}: {value!r} is not a {hint.__name__}") from exc
     if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if hint in (str, int, bool) and type(value) is hint:
+    if hint is str and type(value) is str:
+        return valid(value)
+    if hint in (int, bool) and type(value) is hint:
         return value
     raise ProtocolError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {type(value).__name__}")
 
@@ -430,44 +433,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
-
-
-__all__ = [
-    "PROTOCOL_VERSION",
-    "Answers",
-    "AxesRecord",
-    "Call",
-    "CallFunctions",
-    "CallResults",
-    "CaseOutcome",
-    "Check",
-    "Checked",
-    "Done",
-    "Exit",
-    "Exited",
-    "FigureRecord",
-    "Fork",
-    "Forked",
-    "GiveUp",
-    "HistoryRecord",
-    "KerasLayerRecord",
-    "KerasModelRecord",
-    "Kill",
-    "LineRecord",
-    "Message",
-    "OptimizerRecord",
-    "ProtocolError",
-    "RLimits",
-    "Ran",
-    "RunCells",
-    "ZygoteConfig",
-    "as_record",
-    "build",
-    "decode",
-    "decode_control",
-    "encode",
-    "encode_control",
-    "read",
-    "record_keys",
-    "write",
-]

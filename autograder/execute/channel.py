@@ -83,13 +83,14 @@ class Channel:
         except (OSError, ValueError) as exc:
             raise ChannelClosed(str(exc)) from exc
 
-    def receive(self, timeout: float) -> bytes:
-        """The next raw message body; kills the peer and raises ChannelTimeout after ``timeout`` s."""
+    def receive(self, timeout: float, limit: int = transport.MAX_MESSAGE_BYTES) -> bytes:
+        """The next raw message body (at most ``limit`` bytes, or ChannelClosed); kills the peer and raises
+        ChannelTimeout after ``timeout`` s."""
         reply: list[bytes | BaseException] = []
 
         def read() -> None:
             try:
-                reply.append(transport.read_raw(self.reader))
+                reply.append(transport.read_raw(self.reader, limit))
             except BaseException as exc:
                 reply.append(exc)
 
@@ -106,9 +107,10 @@ class Channel:
             raise reply[0]
         return reply[0]
 
-    def request(self, message: protocol.Message, values: dict[str, Any] | None, timeout: float) -> bytes:
+    def request(self, message: protocol.Message, values: dict[str, Any] | None, timeout: float,
+                limit: int = transport.MAX_MESSAGE_BYTES) -> bytes:
         self.send(message, values)
-        return self.receive(timeout)
+        return self.receive(timeout, limit)
 
     def returncode(self, wait: float = 5.0) -> int | None:
         """The peer's exit code once it has ended (killed after ``wait`` s otherwise)."""

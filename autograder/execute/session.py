@@ -9,13 +9,15 @@ import signal
 import sys
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from autograder import protocol, transport
 from autograder.execute import cgroup, sandbox
 from autograder.execute.channel import Channel, ChannelClosed, ChannelTimeout
-from autograder.model import Execution, ExecutionStatus, Limits
+from autograder.model import CellRecord, Execution, ExecutionStatus, Limits
+from autograder.text import ERROR_CHARS, OUTPUT_CHARS, bounded
 
 log = logging.getLogger(__name__)
 _warned_weak_isolation = threading.Event()
@@ -57,18 +59,25 @@ class StudentSession:
             output_limit=self.limits.output_kb * 1024, preload=tuple(preload),
             own_pid_namespace=self.own_pid_namespace,
         )
+        limit = self.limits.values_mb * 2**20
         try:
-            raw = self.channel.request(request, None, self.limits.timeout + self.limits.grace)
+            raw = self.channel.request(request, None, self.limits.timeout + self.limits.grace, limit)
             reply = protocol.from_header(transport.loads_header(raw), protocol.Ran)
         except ChannelTimeout:
             message = f"the notebook did not finish within the time limit of {self.limits.timeout:g} s"
             return Execution(ExecutionStatus.TIMEOUT, timed_out=True, message=message)
-        except ChannelClosed:
+        except ChannelClosed as exc:
+            if "exceeds the limit" in str(exc):
+                self.channel.kill()
+                message = (f"the notebook's values add up to more than {self.limits.values_mb} MiB "
+                           "(--values-size): keep large intermediate results out of the graded variables")
+                return Execution(ExecutionStatus.CRASHED, message=message)
             return Execution(ExecutionStatus.CRASHED, message=self.death_message())
         except transport.TransportError as exc:
-            message = f"the notebook's process sent an unreadable reply ({exc})"
+            message = bounded(f"the notebook's process sent an unreadable reply ({exc})", ERROR_CHARS)
             return Execution(ExecutionStatus.CRASHED, message=message)
-        return Execution(ExecutionStatus.OK, cells=reply.cells, timed_out=reply.timed_out, raw_values=raw)
+        cells = _bounded_cells(reply.cells, len(cells))
+        return Execution(ExecutionStatus.OK, cells=cells, timed_out=reply.timed_out, raw_values=raw)
 
     def call(self, calls: tuple[protocol.Call, ...], arguments: dict[str, Any]) -> bytes | None:
         """Have the student's process call its functions; the raw reply, or None if it died or hung."""
@@ -154,6 +163,12 @@ def _identity(limits: Limits, sandboxed: bool) -> tuple[int | None, int | None]:
     if limits.run_as:
         return limits.run_as
     return (None, None) if sandboxed else (UNPRIVILEGED_UID, UNPRIVILEGED_UID)
+
+
+def _bounded_cells(cells: tuple[CellRecord, ...], sent: int) -> tuple[CellRecord, ...]:
+    """The runner's cell records as the grader keeps them: one per cell sent at most, texts valid and bounded."""
+    return tuple(replace(c, output=bounded(c.output, OUTPUT_CHARS, "output"), error=bounded(c.error, ERROR_CHARS))
+                 for c in cells[:sent])
 
 
 def _last_line(path: Path) -> str:

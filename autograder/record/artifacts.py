@@ -7,24 +7,41 @@ size-capped so that a gradebook stays small whatever the student exported.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from autograder import transport
 from autograder.model import Artifact, ArtifactKind
+from autograder.text import NAME_CHARS, bounded
 
 MAX_IMAGES = 8
 MAX_IMAGE_ELEMENTS = 64 * 64 * 3 * 4
+MAX_HISTORIES = 4
+MAX_CURVES = 12
+"""Metrics kept per history (loss, accuracy and their validation twins need four)."""
+MAX_EPOCHS = 1_000
+"""Points kept per curve; a longer history is cut (the feedback page says how many epochs it drew)."""
 _PER_BATCH = 4
 
 
+def _number(x: Any) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
+
+
 def _as_history(value: Any) -> dict[str, list[float]] | None:
-    if isinstance(value, transport.Record) and value.type_name.endswith("History"):
-        history = value.attrs.get("history")
-        if isinstance(history, dict):
-            return {str(k): [float(x) for x in v] for k, v in history.items() if isinstance(v, list)}
-    return None
+    """A Keras history's curves, bounded; entries that are not numbers become NaN (never an error)."""
+    if not (isinstance(value, transport.Record) and value.type_name.endswith("History")):
+        return None
+    history = value.attrs.get("history")
+    if not isinstance(history, dict):
+        return None
+    curves = [(k, v) for k, v in history.items() if isinstance(v, list)][:MAX_CURVES]
+    return {bounded(str(k), NAME_CHARS): [_number(x) for x in v[:MAX_EPOCHS]] for k, v in curves}
 
 
 def _as_images(value: Any) -> np.ndarray | None:
@@ -47,11 +64,21 @@ def extract(raw_values: bytes) -> tuple[Artifact, ...]:
     except transport.TransportError:
         return ()
     found: list[Artifact] = []
-    images = 0
+    counts = {ArtifactKind.HISTORY: 0, ArtifactKind.IMAGE: 0}
     for name, value in values.items():
-        if (history := _as_history(value)) is not None:
-            found.append(Artifact(name, ArtifactKind.HISTORY, history))
-        elif images < MAX_IMAGES and (pictures := _as_images(value)) is not None:
-            found.append(Artifact(name, ArtifactKind.IMAGE, pictures))
-            images += 1
+        try:
+            kind, data = _artifact(value)
+        except Exception:
+            continue
+        if kind is not None and counts[kind] < (MAX_HISTORIES if kind == ArtifactKind.HISTORY else MAX_IMAGES):
+            found.append(Artifact(bounded(name, NAME_CHARS), kind, data))
+            counts[kind] += 1
     return tuple(found)
+
+
+def _artifact(value: Any) -> tuple[ArtifactKind | None, Any]:
+    if (history := _as_history(value)) is not None:
+        return ArtifactKind.HISTORY, history
+    if (pictures := _as_images(value)) is not None:
+        return ArtifactKind.IMAGE, np.ascontiguousarray(pictures)
+    return None, None

@@ -13,7 +13,7 @@ import hashlib
 import io
 import json
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from autograder.model import (
     SubmissionInfo,
     SubmissionResult,
 )
+from autograder.text import ERROR_CHARS, MESSAGE_CHARS, NAME_CHARS, OUTPUT_CHARS, bounded
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -128,6 +129,22 @@ def _decode_artifact(name: str, kind: str, blob: bytes) -> Artifact:
     return Artifact(name, ArtifactKind.IMAGE, np.load(io.BytesIO(blob), allow_pickle=False))
 
 
+def _safe_info(info: SubmissionInfo) -> SubmissionInfo:
+    names = ("student", "display_name", "path", "original_name", "attempt")
+    return replace(info, **{n: bounded(v, NAME_CHARS) for n in names if isinstance(v := getattr(info, n), str)})
+
+
+def _safe_result(result: SubmissionResult) -> SubmissionResult:
+    cells = tuple(replace(c, output=bounded(c.output, OUTPUT_CHARS, "output"), error=bounded(c.error, ERROR_CHARS))
+                  for c in result.cells)
+    questions = tuple(replace(q, checks=tuple(replace(c, message=bounded(c.message, MESSAGE_CHARS, "message"),
+                                                      name=bounded(c.name, NAME_CHARS)) for c in q.checks))
+                      for q in result.questions)
+    return replace(result, message=bounded(result.message, MESSAGE_CHARS, "message"), cells=cells,
+                   questions=questions, submission=bounded(result.submission, NAME_CHARS),
+                   student=bounded(result.student, NAME_CHARS))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -179,6 +196,7 @@ class Gradebook:
 
     def add_submission(self, info: SubmissionInfo) -> int:
         """The id of this exact file for this student, inserting it the first time it is seen."""
+        info = _safe_info(info)
         row = self.db.execute(
             "SELECT id FROM submissions WHERE lab = ? AND student = ? AND sha256 = ?",
             (info.lab, info.student, info.sha256),
@@ -206,7 +224,12 @@ class Gradebook:
         return found is None or str(found["message"]).startswith(INTERNAL_ERROR)
 
     def record_run(self, submission_id: int, result: SubmissionResult, run: RunInfo) -> int:
-        """Store a finished run and its checks atomically; an earlier current run is kept as history."""
+        """Store a finished run and its checks atomically; an earlier current run is kept as history.
+
+        Every text is made valid and bounded first (``autograder.text``), so no student value can make the
+        write fail and stop the batch.
+        """
+        result = _safe_result(result)
         with self._transaction():
             self.db.execute("UPDATE runs SET current = 0 WHERE submission_id = ? AND current = 1", (submission_id,))
             cursor = self.db.execute(
