@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from autograder.check import unseen
 from autograder.check.run import CheckError, CheckWorker
 from autograder.check.score import failed_result, score_questions
 from autograder.execute.warm import SandboxFactory
@@ -50,6 +51,7 @@ class Grader:
         self.limits = limits
         self.public_only = public_only
         self.sandboxes = SandboxFactory(limits, bundle.preload, warm=warm)
+        self._key = unseen.course_key(bundle.tests_dir.parent.parent)
         self._local = threading.local()
         self._workers: list[CheckWorker] = []
         self._lock = threading.Lock()
@@ -103,7 +105,9 @@ class Grader:
                 status = Status.TIMEOUT if execution.status == ExecutionStatus.TIMEOUT else Status.ERROR
                 return self._failed(received, status, execution.message)
             try:
-                run = self._checker().run(bundle.test_files(self.public_only), execution, session, CHECK_TIMEOUT)
+                seed = unseen.seed_for(self._key, received.sha256)
+                run = self._checker().run(bundle.test_files(self.public_only), execution, session, CHECK_TIMEOUT,
+                                          seed)
             except CheckError as exc:
                 log.error("checks failed on %s: %s", received.candidate.path, exc)
                 return replace(self._failed(received, Status.ERROR, str(exc)), cells=execution.cells)

@@ -124,6 +124,8 @@ class Check(Message):
 
     OP: ClassVar[str] = "check"
     tests: tuple[str, ...]
+    seed: int | None = None
+    """The submission's seed for ``check.unseen.rng()``."""
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,18 @@ def test_the_check_relay_answers_calls_then_returns_the_final_cases():
 def test_the_keras_record_keys_are_the_dataclass_fields():
     assert protocol.record_keys(protocol.KerasModelRecord)[:3] == ("class_name", "built", "layers")
     assert "history" in protocol.record_keys(protocol.HistoryRecord)
+
+
+def test_unseen_inputs_are_fixed_per_submission_and_differ_between_submissions(tmp_path):
+    from autograder.check import unseen
+
+    key = unseen.course_key(tmp_path / "dist")
+    assert unseen.course_key(tmp_path / "dist") == key and len(key) == 32
+    assert (tmp_path / "dist" / unseen.KEY_FILE).stat().st_mode & 0o077 == 0, "only the grader may read the key"
+    first, again, other = (unseen.seed_for(key, sha) for sha in ("aa" * 32, "aa" * 32, "bb" * 32))
+    assert first == again != other
+    assert unseen.seed_for(unseen.course_key(tmp_path / "other-course"), "aa" * 32) != first
+    unseen.use_seed(first)
+    draws = [unseen.rng().integers(0, 10**9) for _ in range(2)]
+    unseen.use_seed(None)
+    assert draws[0] == draws[1], "every probe round of one submission meets the same inputs"

@@ -55,11 +55,12 @@ class CheckWorker:
             self._channel.close()
             self._channel = None
 
-    def run(self, tests: list[Path], execution: Execution, student: StudentSession, timeout: float) -> CheckRun:
+    def run(self, tests: list[Path], execution: Execution, student: StudentSession, timeout: float,
+            seed: int | None = None) -> CheckRun:
         """Run every test case against the execution's values; probe the student's functions as needed."""
         channel = self._ensure()
         try:
-            channel.send(protocol.Check(tuple(str(p) for p in tests)))
+            channel.send(protocol.Check(tuple(str(p) for p in tests), seed))
             channel.send_raw(execution.raw_values)
             reply = _rounds(channel, student, timeout)
             channel.send(protocol.Done())

@@ -22,6 +22,7 @@ from typing import Any
 from otter.test_files import ExceptionTestFile
 
 from autograder import protocol, transport
+from autograder.check import unseen
 from autograder.check.probes import CallLedger, FunctionProbe, PendingCall, StudentFunctionError
 from autograder.model import CaseState
 
@@ -100,6 +101,7 @@ class Checker:
 def _serve_one(inp: Any, out: Any, request: protocol.Check) -> bool:
     """Check one submission through all its probe rounds; False when the grader has gone."""
     _, values = transport.read_message(inp)
+    unseen.use_seed(request.seed)
     checker = Checker([Path(p) for p in request.tests], values)
     checker.run_pending()
     checker.reply(out)
