@@ -17,6 +17,7 @@ from pathlib import Path
 from autograder.check import unseen
 from autograder.check.run import CheckError, CheckWorker
 from autograder.check.score import failed_result, score_questions
+from autograder.execute.rebuilt import Rebuilder
 from autograder.execute.warm import SandboxFactory
 from autograder.feedback.runtime import cell_errors_message
 from autograder.intake import file_candidate, receive
@@ -106,8 +107,9 @@ class Grader:
                 return self._failed(received, status, execution.message)
             try:
                 seed = unseen.seed_for(self._key, received.sha256)
-                run = self._checker().run(bundle.test_files(self.public_only), execution, session, CHECK_TIMEOUT,
-                                          seed)
+                with Rebuilder(self.sandboxes, execution, bundle.preload) as rebuilder:
+                    run = self._checker().run(bundle.test_files(self.public_only), execution, session,
+                                              CHECK_TIMEOUT, seed, rebuilder)
             except CheckError as exc:
                 log.error("checks failed on %s: %s", received.candidate.path, exc)
                 return replace(self._failed(received, Status.ERROR, str(exc)), cells=execution.cells)

@@ -6,9 +6,8 @@ checks the protocol version, that the kind is one the receiver expects, and ever
 or garbled peer yields a ``ProtocolError`` and never a half-built message. This module runs inside the
 sandbox too: it imports only the standard library, ``transport`` and ``model``.
 
-The Keras records (``KerasModelRecord``, ``KerasLayerRecord``, ``HistoryRecord``) say which attributes a
-student's model, layer or history carries when it crosses as a ``transport.Record``; the sandbox builds them
-and checks and feedback read them, so the keys are written only here.
+The records that say which attributes a student's model, layer, history or figure carries when it crosses
+as a ``transport.Record`` live in ``autograder.records`` (re-exported here).
 """
 
 from __future__ import annotations
@@ -24,9 +23,20 @@ from typing import Any, BinaryIO, ClassVar, TypeVar
 
 from autograder import transport
 from autograder.model import CaseState, CellRecord
+from autograder.records import (  # noqa: F401  (re-exported: the records travel inside these messages)
+    AxesRecord,
+    FigureRecord,
+    HistoryRecord,
+    KerasLayerRecord,
+    KerasModelRecord,
+    LineRecord,
+    OptimizerRecord,
+    as_record,
+    record_keys,
+)
 from autograder.text import valid
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 M = TypeVar("M", bound="Message")
 
@@ -108,6 +118,29 @@ class CallResults(Message):
 
     OP: ClassVar[str] = "results"
     errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RebuildModels(Message):
+    """In a fresh sandbox, rebuild these Keras models from their records (architecture, weights, compile
+    settings); the student's ``Ran`` body follows, forwarded as it came. Then answer ``call``s on them."""
+
+    OP: ClassVar[str] = "rebuild"
+    names: tuple[str, ...]
+    rlimits: RLimits
+    preload: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rebuilt(Message):
+    """Which models could not be rebuilt, and why."""
+
+    OP: ClassVar[str] = "rebuilt"
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+REBUILT = "rebuilt:"
+"""Prefix of a call the checks make on a rebuilt model (``rebuilt:model.predict``), never on the student's."""
 
 
 @dataclass(frozen=True)
@@ -203,120 +236,14 @@ class Forked(Message):
 @dataclass(frozen=True)
 class Exited(Message):
     OP: ClassVar[str] = "exited"
+    pid: int
     code: int
 
 
 @dataclass(frozen=True)
 class Kill(Message):
     OP: ClassVar[str] = "kill"
-
-
-# ---------------------------------------------------------------- what Keras objects cross as
-
-
-@dataclass(frozen=True)
-class KerasLayerRecord:
-    """A layer of a student's model, as data."""
-
-    TYPE_PREFIX: ClassVar[str] = "keras.layers."
-    class_name: str
-    name: str
-    units: int | None
-    activation: str | None
-    built: bool
-    output_shape: Any
-    count_params: int
-    config: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class OptimizerRecord:
-    TYPE_PREFIX: ClassVar[str] = "keras.optimizers."
-    class_name: str
-    learning_rate: float | None
-
-
-@dataclass(frozen=True)
-class KerasModelRecord:
-    """A student's model: architecture, compile settings and weights; ``predict``/``evaluate`` are probes."""
-
-    TYPE_NAME: ClassVar[str] = "keras.Model"
-    class_name: str
-    built: bool
-    layers: list[Any]
-    """``transport.Record``s of ``KerasLayerRecord``."""
-    count_params: int
-    input_shape: Any
-    output_shape: Any
-    compiled: bool
-    optimizer: Any
-    """A ``transport.Record`` of ``OptimizerRecord``, or None before ``compile``."""
-    loss: Any
-    metrics: list[Any]
-    weights: list[Any]
-    predict: transport.FunctionRef
-    evaluate: transport.FunctionRef
-
-
-@dataclass(frozen=True)
-class HistoryRecord:
-    """A Keras ``History``: per-metric lists of floats, fit's parameters and the epochs run."""
-
-    TYPE_NAME: ClassVar[str] = "keras.callbacks.History"
-    history: dict[str, list[float]]
-    params: dict[str, Any]
-    epoch: list[int]
-
-
-@dataclass(frozen=True)
-class LineRecord:
-    """One line of a plot: its legend label and its points."""
-
-    TYPE_NAME: ClassVar[str] = "matplotlib.lines.Line2D"
-    label: str
-    x: list[float]
-    y: list[float]
-
-
-@dataclass(frozen=True)
-class AxesRecord:
-    """What one set of axes shows."""
-
-    TYPE_NAME: ClassVar[str] = "matplotlib.axes.Axes"
-    title: str
-    xlabel: str
-    ylabel: str
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    legend: list[str]
-    """The legend's texts; empty without a legend."""
-    lines: list[Any]
-    """``transport.Record``s of ``LineRecord``."""
-    images: int
-    """How many images (``imshow``) the axes shows."""
-
-
-@dataclass(frozen=True)
-class FigureRecord:
-    """A matplotlib figure as drawn at the end of the cell that drew it; checks get them as ``__figures__``."""
-
-    TYPE_NAME: ClassVar[str] = "matplotlib.figure.Figure"
-    NAME: ClassVar[str] = "__figures__"
-    """The check parameter (and exported value) that carries every figure, oldest first."""
-    cell: int
-    """Index of the code cell that drew it (last changed it)."""
-    suptitle: str
-    axes: list[Any]
-    """``transport.Record``s of ``AxesRecord``."""
-
-
-def as_record(value: Any, type_name: str) -> transport.Record:
-    """A Keras record dataclass as the ``transport.Record`` that crosses (attributes in field order)."""
-    return transport.Record(type_name, {f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
-
-
-def record_keys(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    pid: int
 
 
 # ---------------------------------------------------------------- encoding and decoding

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
-SHARED = {"autograder.protocol", "autograder.transport", "autograder.model", "autograder.text"}
+SHARED = {"autograder.protocol", "autograder.records", "autograder.transport", "autograder.model", "autograder.text"}
 """Data-only modules both sides of the sandbox may import."""
 STATUS_WORDS = {"graded", "error", "timeout", "missing", "ok", "crashed", "pending", "passed", "failed"}
 MAX_LINES = 450
@@ -43,7 +43,7 @@ def test_code_inside_the_sandbox_imports_nothing_from_the_graders_side(path):
     assert not outside, f"{path.name} runs beside student code but imports {outside}"
 
 
-@pytest.mark.parametrize("name", ["model.py", "protocol.py", "transport.py", "text.py"])
+@pytest.mark.parametrize("name", ["model.py", "protocol.py", "records.py", "transport.py", "text.py"])
 def test_shared_modules_depend_on_no_stage(name):
     allowed = SHARED | {"autograder"}
     uses = {n for n in imported(PACKAGE / name) if not any(n == s or n.startswith(f"{s}.") for s in allowed)}

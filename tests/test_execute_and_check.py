@@ -11,6 +11,7 @@ import pytest
 from autograder import transport
 from autograder.check.run import run_checks
 from autograder.execute import sandbox
+from autograder.execute.rebuilt import Rebuilder
 from autograder.execute.session import StudentProcess
 from autograder.model import Limits
 
@@ -222,7 +223,8 @@ def test_keras_models_histories_and_callbacks_arrive_as_records_and_predict_is_p
     for _ in range(2):
         with StudentProcess(Limits(timeout=120)) as student:
             execution = student.run([KERAS_CELL], ["model", "history", "counter"], ("keras",))
-            result = run_checks([test], execution, student, timeout=60)
+            with Rebuilder(ColdSessions(), execution, ("keras",)) as rebuilder:
+                result = run_checks([test], execution, student, timeout=60, rebuilder=rebuilder)
             accuracies.append(transport.loads(execution.raw_values)[1]["history"].history["val_accuracy"])
         assert [c.passed for c in result.cases] == [True, True], [c.message for c in result.cases]
     assert accuracies[0] == accuracies[1], "seeded training must repeat exactly"
@@ -242,3 +244,62 @@ def test_figures_are_recorded_as_data_even_when_show_closes_them():
     assert [(line.label, line.y) for line in axes.lines] == [("loss", [3, 2, 1]), ("val_loss", [4, 3, 3])]
     assert axes.ylim == (0.0, 5.0)
     assert second.cell == 1 and [a.images for a in second.axes] == [0, 1]
+
+
+class ColdSessions:
+    """Fresh cold sandboxes for rebuilt models (a grader uses its warm zygote)."""
+
+    def session(self) -> StudentProcess:
+        return StudentProcess(Limits(timeout=120))
+
+
+CHEATS = """
+import numpy as np
+import keras
+from keras import layers
+
+
+class Oracle(keras.Sequential):
+    def predict(self, x, **kwargs):
+        return np.tile(np.eye(10)[3], (len(x), 1))
+
+
+oracle = Oracle([keras.Input(shape=(64,)), layers.Dense(10, activation="softmax")])
+patched = keras.Sequential([keras.Input(shape=(64,)), layers.Dense(10, activation="softmax")])
+patched.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+patched.predict = lambda x, **kwargs: np.tile(np.eye(10)[3], (len(x), 1))
+patched.evaluate = lambda *args, **kwargs: [0.0, 1.0]
+"""
+
+
+@pytest.mark.slow
+def test_checks_call_predict_and_evaluate_on_a_model_rebuilt_outside_the_students_process(tmp_path):
+    test = write_test(
+        tmp_path,
+        "q1",
+        """
+        name = "q1"
+        points = 2
+
+        @test_case(points=1)
+        def test_patched(patched):
+            import numpy as np
+            x = np.random.default_rng(1).random((6, 64)).astype("float32")
+            p = patched.predict(x, verbose=0)
+            assert not np.allclose(p, np.eye(10)[3]), "the lookup table answered"
+            loss, accuracy = patched.evaluate(x, np.zeros(6, dtype=int), verbose=0)
+            assert loss > 0 and accuracy < 1, "evaluate's forged numbers answered"
+
+        @test_case(points=1)
+        def test_oracle(oracle):
+            import numpy as np
+            oracle.predict(np.zeros((2, 64), dtype="float32"))
+        """,
+    )
+    with StudentProcess(Limits(timeout=120)) as student:
+        execution = student.run([CHEATS], ["oracle", "patched"], ("keras",))
+        with Rebuilder(ColdSessions(), execution, ("keras",)) as rebuilder:
+            result = run_checks([test], execution, student, timeout=60, rebuilder=rebuilder)
+    patched, oracle = result.cases
+    assert patched.passed, patched.message
+    assert not oracle.passed and "could not be rebuilt" in oracle.message and "classes of your own" in oracle.message

@@ -34,8 +34,8 @@ EVERY_MESSAGE = [
     protocol.GiveUp("too slow"),
     protocol.Done(),
     protocol.Forked(123),
-    protocol.Exited(-9),
-    protocol.Kill(),
+    protocol.Exited(7, -9),
+    protocol.Kill(7),
     protocol.Fork(),
 ]
 
@@ -140,7 +140,7 @@ def test_a_session_reports_a_hostile_reply_as_a_crash_not_an_exception():
 
 
 def test_the_check_relay_answers_calls_then_returns_the_final_cases():
-    from autograder.check.run import _rounds
+    from autograder.check.run import Probes, _rounds
 
     call = protocol.Call("k", "f")
     first = protocol.encode(protocol.Checked((protocol.CaseOutcome("q1", "t", 1.0, False),), {"q1": False}, (call,)),
@@ -154,7 +154,7 @@ def test_the_check_relay_answers_calls_then_returns_the_final_cases():
             assert calls == (call,) and arguments == {"k": ((2,), {})}
             return protocol.encode(protocol.CallResults(), {"k": 4})
 
-    reply = _rounds(peer.channel, FakeStudent(), timeout=5)
+    reply = _rounds(peer.channel, Probes(FakeStudent(), None), timeout=5)
     assert reply.cases == (final_case,)
     (answers,) = peer.messages(protocol.Answers)
     assert answers.errors == {}

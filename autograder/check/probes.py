@@ -40,17 +40,19 @@ class CallLedger:
 class FunctionProbe:
     """Callable proxy for the student's function ``name``."""
 
-    def __init__(self, name: str, ledger: CallLedger) -> None:
+    def __init__(self, name: str, ledger: CallLedger, target: str | None = None) -> None:
         self.__name__ = name
         self._ledger = ledger
+        self._target = target or name
+        """Where the call is made: the student's function, or ``rebuilt:model.predict`` for a rebuilt model."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        key = transport.call_key(self.__name__, args, kwargs)
+        key = transport.call_key(self._target, args, kwargs)
         if key in self._ledger.results:
             return copy.deepcopy(self._ledger.results[key])
         if key in self._ledger.errors:
             raise StudentFunctionError(f"calling `{self.__name__}` failed: {self._ledger.errors[key]}")
-        self._ledger.pending[key] = (self.__name__, args, kwargs)
+        self._ledger.pending[key] = (self._target, args, kwargs)
         raise PendingCall(key)
 
     def __repr__(self) -> str:

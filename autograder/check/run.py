@@ -8,6 +8,7 @@ from pathlib import Path
 
 from autograder import protocol, transport
 from autograder.execute.channel import Channel, ChannelClosed, ChannelTimeout
+from autograder.execute.rebuilt import Rebuilder
 from autograder.execute.session import StudentSession
 from autograder.model import CaseResult, CaseState, Execution
 
@@ -56,13 +57,13 @@ class CheckWorker:
             self._channel = None
 
     def run(self, tests: list[Path], execution: Execution, student: StudentSession, timeout: float,
-            seed: int | None = None) -> CheckRun:
+            seed: int | None = None, rebuilder: Rebuilder | None = None) -> CheckRun:
         """Run every test case against the execution's values; probe the student's functions as needed."""
         channel = self._ensure()
         try:
             channel.send(protocol.Check(tuple(str(p) for p in tests), seed))
             channel.send_raw(execution.raw_values)
-            reply = _rounds(channel, student, timeout)
+            reply = _rounds(channel, Probes(student, rebuilder), timeout)
             channel.send(protocol.Done())
             return _cases(reply)
         except ChannelTimeout as exc:
@@ -78,29 +79,57 @@ def _give_up(channel: Channel, reason: str, timeout: float) -> protocol.Checked:
     return reply
 
 
-def _rounds(channel: Channel, student: StudentSession, timeout: float) -> protocol.Checked:
+class Probes:
+    """Where a check's calls go: rebuilt models for ``rebuilt:`` calls, the student's process for the rest."""
+
+    def __init__(self, student: StudentSession, rebuilder: Rebuilder | None) -> None:
+        self.student = student
+        self.rebuilder = rebuilder
+
+    def call(self, calls: tuple[protocol.Call, ...], arguments: dict) -> tuple[dict[str, str], dict] | str:
+        """(errors, results) by call key, or why the student's process could not answer."""
+        rebuilt = tuple(c for c in calls if c.func.startswith(protocol.REBUILT))
+        own = tuple(c for c in calls if not c.func.startswith(protocol.REBUILT))
+        errors: dict[str, str] = {}
+        results: dict = {}
+        if rebuilt:
+            if self.rebuilder is None:
+                errors |= {c.key: "models are not rebuilt here" for c in rebuilt}
+            else:
+                errors, results = self.rebuilder.call(rebuilt, arguments)
+        if own:
+            raw = self.student.call(own, {c.key: arguments[c.key] for c in own})
+            if raw is None:
+                return "your function did not return in time, or its process stopped"
+            try:
+                answer, values = protocol.decode(raw, protocol.CallResults)
+            except transport.TransportError:
+                return "your function's process sent back something unreadable"
+            errors, results = errors | answer.errors, results | values
+        return errors, results
+
+
+def _rounds(channel: Channel, probes: Probes, timeout: float) -> protocol.Checked:
     """Relay calls between the checks and the student's process until the checks need no more."""
     reply, arguments = _checked(channel.receive(timeout))
     for _ in range(MAX_ROUNDS):
         if not reply.calls:
             return reply
-        raw = student.call(reply.calls, arguments)
-        if raw is None:
-            return _give_up(channel, "your function did not return in time, or its process stopped", timeout)
-        try:
-            answer, results = protocol.decode(raw, protocol.CallResults)
-        except transport.TransportError:
-            return _give_up(channel, "your function's process sent back something unreadable", timeout)
-        reply, arguments = _checked(channel.request(protocol.Answers(answer.errors), results, timeout))
+        answered = probes.call(reply.calls, arguments)
+        if isinstance(answered, str):
+            return _give_up(channel, answered, timeout)
+        errors, results = answered
+        reply, arguments = _checked(channel.request(protocol.Answers(errors), results, timeout))
     if reply.calls:
         return _give_up(channel, "the check needed more calls of your function than allowed", timeout)
     return reply
 
 
-def run_checks(tests: list[Path], execution: Execution, student: StudentSession, timeout: float) -> CheckRun:
+def run_checks(tests: list[Path], execution: Execution, student: StudentSession, timeout: float,
+               rebuilder: Rebuilder | None = None) -> CheckRun:
     """Run the checks in a fresh check process (see ``CheckWorker`` to reuse one)."""
     worker = CheckWorker()
     try:
-        return worker.run(tests, execution, student, timeout)
+        return worker.run(tests, execution, student, timeout, rebuilder=rebuilder)
     finally:
         worker.close()

@@ -56,9 +56,18 @@ class Checker:
                 self.outcomes[i, j] = protocol.CaseOutcome(tf.name, name, float(tc.points or 0), bool(tc.hidden))
 
     def _bind(self, name: str, value: Any) -> Any:
-        """Replace function references, however deeply nested in records, by probes."""
+        """Replace function references, however deeply nested in records, by probes.
+
+        A Keras model's ``predict`` and ``evaluate`` are made on the model rebuilt from its data, whatever the
+        student's record claims: a class of the student's could override them to look answers up.
+        """
         if isinstance(value, transport.FunctionRef):
             return FunctionProbe(value.name, self.ledger)
+        if isinstance(value, transport.Record) and value.type_name == protocol.KerasModelRecord.TYPE_NAME:
+            attrs = {k: self._bind(k, v) for k, v in value.attrs.items()}
+            for method in ("predict", "evaluate"):
+                attrs[method] = FunctionProbe(f"{name}.{method}", self.ledger, f"{protocol.REBUILT}{name}.{method}")
+            return transport.Record(value.type_name, attrs)
         if isinstance(value, transport.Record):
             return transport.Record(value.type_name, {k: self._bind(k, v) for k, v in value.attrs.items()})
         if isinstance(value, list):

@@ -63,6 +63,8 @@ class Zygote:
             self._proc = subprocess.Popen(command, pass_fds=[child_end.fileno()], stdin=subprocess.PIPE,
                                           stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
         child_end.close()
+        self._exits: dict[int, int] = {}
+        self._lock = threading.RLock()
         assert self._proc.stdin is not None
         with contextlib.suppress(OSError):
             self._proc.stdin.write(json.dumps(asdict(config)).encode())
@@ -71,46 +73,80 @@ class Zygote:
     def alive(self) -> bool:
         return self._proc.poll() is None
 
+    def _next(self, timeout: float | None) -> protocol.Message | None:
+        """The zygote's next report (``Forked`` or ``Exited``); None on a timeout. Exits are filed by pid."""
+        self._control.settimeout(timeout)
+        try:
+            datagram = self._control.recv(4096)
+        except TimeoutError:
+            return None
+        finally:
+            self._control.settimeout(None)
+        if not datagram:
+            raise ZygoteError("the zygote has gone")
+        message = protocol.decode_control(datagram, protocol.Forked, protocol.Exited)
+        if isinstance(message, protocol.Exited):
+            self._exits[message.pid] = message.code
+        return message
+
+    def _wait_exit(self, pid: int, timeout: float) -> int | None:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while pid not in self._exits:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                try:
+                    self._next(left)
+                except (OSError, ZygoteError, protocol.ProtocolError):
+                    self._exits[pid] = -9
+            return self._exits[pid]
+
+    def _fork(self, to_child_r: int, from_child_w: int) -> int:
+        with self._lock:
+            socket.send_fds(self._control, [protocol.encode_control(protocol.Fork())], [to_child_r, from_child_w])
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                message = self._next(deadline - time.monotonic())
+                if isinstance(message, protocol.Forked):
+                    return message.pid
+        raise ZygoteError("the zygote did not answer")
+
     def session(self) -> StudentSession:
-        """A fresh sandboxed child, ready for a ``run`` message."""
+        """A fresh sandboxed child, ready for a ``run`` (or ``rebuild``) message; several may be alive at once."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
-            socket.send_fds(self._control, [protocol.encode_control(protocol.Fork())], [to_child_r, from_child_w])
-            forked = protocol.decode_control(self._control.recv(4096), protocol.Forked)
-        except (OSError, protocol.ProtocolError) as exc:
+            pid = self._fork(to_child_r, from_child_w)
+        except (OSError, ZygoteError, protocol.ProtocolError) as exc:
             os.close(to_child_w)
             os.close(from_child_r)
             raise ZygoteError(f"the zygote did not fork ({exc})") from exc
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
-        group = self._own_group(forked.pid)
-        exit_code: list[int] = []
+        group = self._own_group(pid)
+        ended: list[int] = []
 
         def wait(timeout: float) -> int | None:
-            if not exit_code:
-                self._control.settimeout(timeout)
-                try:
-                    message = self._control.recv(4096)
-                except (TimeoutError, OSError):
+            if not ended:
+                code = self._wait_exit(pid, timeout)
+                if code is None:
                     return None
-                finally:
-                    self._control.settimeout(None)
-                exit_code.append(_exit_code(message))
+                ended.append(code)
                 if group:
                     group.remove()
-            return exit_code[0]
+            return ended[0]
 
         def kill() -> None:
-            if not exit_code:
+            if not ended:
                 with contextlib.suppress(OSError):
-                    self._control.send(protocol.encode_control(protocol.Kill()))
+                    self._control.send(protocol.encode_control(protocol.Kill(pid)))
                 if wait(10.0) is None:
                     self.close()
 
         channel = Channel(os.fdopen(to_child_w, "wb"), os.fdopen(from_child_r, "rb", buffering=0),
-                          kill=kill, wait=wait, alive=lambda: not exit_code)
+                          kill=kill, wait=wait, alive=lambda: not ended)
         return StudentSession(channel, self.limits)
 
     def _own_group(self, ns_pid: int) -> cgroup.Group | None:
@@ -141,16 +177,6 @@ class Zygote:
             self._group.remove()
         shutil.rmtree(self._scratch, ignore_errors=True)
         (self._scratch.parent / f"{self._scratch.name}.log").unlink(missing_ok=True)
-
-
-def _exit_code(datagram: bytes) -> int:
-    """The child's exit code from the zygote's report; a zygote that went away counts as SIGKILL."""
-    if not datagram:
-        return -9
-    try:
-        return protocol.decode_control(datagram, protocol.Exited).code
-    except protocol.ProtocolError:
-        return -9
 
 
 class SandboxFactory:

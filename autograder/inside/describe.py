@@ -12,7 +12,7 @@ import sys
 import types
 from typing import Any
 
-from autograder.protocol import HistoryRecord, KerasLayerRecord, KerasModelRecord, OptimizerRecord, as_record
+from autograder.records import HistoryRecord, KerasLayerRecord, KerasModelRecord, OptimizerRecord, as_record
 from autograder.transport import FunctionRef, Opaque, Record
 
 _MAX_ATTRS = 50
@@ -100,8 +100,18 @@ def keras_model(name: str, model: Any) -> Record:
         weights=list(model.get_weights()) if built else [],
         predict=FunctionRef(f"{name}.predict"),
         evaluate=FunctionRef(f"{name}.evaluate"),
+        architecture=_quietly(model.to_json),
+        compile_config=_quietly(model.get_compile_config) if getattr(model, "optimizer", None) is not None else None,
     )
     return as_record(record, KerasModelRecord.TYPE_NAME)
+
+
+def _quietly(getter: Any) -> Any:
+    """What ``getter`` returns, or None when the student's model cannot say (then it cannot be rebuilt)."""
+    try:
+        return getter()
+    except Exception:
+        return None
 
 
 def _history(value: Any) -> Record:

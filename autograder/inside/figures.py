@@ -13,7 +13,7 @@ import math
 import sys
 from typing import Any
 
-from autograder.protocol import AxesRecord, FigureRecord, LineRecord, as_record
+from autograder.records import AxesRecord, FigureRecord, LineRecord, as_record
 from autograder.transport import Record
 
 MAX_FIGURES = 20

@@ -23,6 +23,7 @@ from autograder import protocol, transport
 from autograder.inside import describe
 from autograder.inside.figures import FigureRecorder
 from autograder.inside.limits import apply_limits
+from autograder.inside.rebuild import rebuild_all
 from autograder.model import CellRecord, CellStatus
 
 OUTPUT_LIMIT = 8_000
@@ -262,13 +263,25 @@ def reap_strays() -> None:
         os.kill(-1, signal.SIGKILL)
 
 
+def _serve_rebuilt(inp: BinaryIO, out: BinaryIO, request: protocol.RebuildModels) -> None:
+    """Rebuild the student's models from the forwarded values (data only) and answer calls on them."""
+    _, values = transport.read_message(inp)
+    models, errors = rebuild_all(values, request.names)
+    protocol.write(out, protocol.Rebuilt(errors))
+    serve_calls(inp, out, models)
+
+
 def main() -> int:
     inp, out = _private_channels()
-    request, _ = protocol.read(inp, protocol.RunCells)
+    request, _ = protocol.read(inp, protocol.RunCells, protocol.RebuildModels)
     apply_limits(request.rlimits)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     sys.argv = ["notebook"]
     prepare(request.preload)
+    if isinstance(request, protocol.RebuildModels):
+        _serve_rebuilt(inp, out, request)
+        out.flush()
+        os._exit(0)
     recorder = FigureRecorder.started()
     shell = _make_shell(recorder)
     global _reap_on_deadline

@@ -12,6 +12,7 @@ cannot ptrace it even though both run as the same uid.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -145,47 +146,59 @@ def _child(control: socket.socket, channel_in: int, channel_out: int, config: pr
         os._exit(70)
 
 
-def _wait_for(child: int, control: socket.socket) -> int:
-    """Wait for the child, killing it if the grader asks; returns its exit code."""
-    while True:
-        done, status = os.waitpid(child, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        ready, _, _ = select.select([control], [], [], 0.02)
-        if ready:
-            request = control.recv(4096)
-            if not request or _is_kill(request):
-                os.kill(child, signal.SIGKILL)
+MAX_CHILDREN = 4
+"""Children alive at once: a submission's runner and the sandbox that rebuilds its Keras models."""
 
 
-def _is_kill(datagram: bytes) -> bool:
-    try:
-        protocol.decode_control(datagram, protocol.Kill)
-    except protocol.ProtocolError:
-        return False
-    return True
+def _reap(children: set[int], control: socket.socket) -> None:
+    """Report every child that has ended."""
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in children:
+            children.discard(pid)
+            control.sendall(protocol.encode_control(protocol.Exited(pid, os.waitstatus_to_exitcode(status))))
+
+
+def _fork(control: socket.socket, fds: list[int], config: protocol.ZygoteConfig, children: set[int]) -> None:
+    child = os.fork()
+    if child == 0:
+        _child(control, fds[0], fds[1], config)
+    for fd in fds:
+        os.close(fd)
+    children.add(child)
+    control.sendall(protocol.encode_control(protocol.Forked(child)))
 
 
 def serve(control: socket.socket, config: protocol.ZygoteConfig) -> None:
-    """Fork one child per ``fork`` request (with its channel fds attached); report each exit."""
-    while True:
-        message, fds, _, _ = socket.recv_fds(control, 4096, 2)
-        if not message:
-            return
-        try:
-            protocol.decode_control(message, protocol.Fork)
-        except protocol.ProtocolError:
-            return
-        if len(fds) != 2:
-            return
-        child = os.fork()
-        if child == 0:
-            _child(control, fds[0], fds[1], config)
-        for fd in fds:
-            os.close(fd)
-        control.sendall(protocol.encode_control(protocol.Forked(child)))
-        code = _wait_for(child, control)
-        control.sendall(protocol.encode_control(protocol.Exited(code)))
+    """Fork one child per ``fork`` request (its channel fds attached), kill on request, report each exit.
+
+    Anything unexpected on the control socket ends the zygote: only the grader holds its other end.
+    """
+    children: set[int] = set()
+    try:
+        while True:
+            ready, _, _ = select.select([control], [], [], 0.02 if children else None)
+            if ready:
+                message, fds, _, _ = socket.recv_fds(control, 4096, 2)
+                request = protocol.decode_control(message, protocol.Fork, protocol.Kill) if message else None
+                if isinstance(request, protocol.Fork) and len(fds) == 2 and len(children) < MAX_CHILDREN:
+                    _fork(control, fds, config, children)
+                elif isinstance(request, protocol.Kill) and request.pid in children:
+                    os.kill(request.pid, signal.SIGKILL)
+                else:
+                    return
+            _reap(children, control)
+    except (OSError, protocol.ProtocolError):
+        return
+    finally:
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def preload(modules: list[str]) -> None:
