@@ -21,6 +21,7 @@ from autograder.grade import Grader
 from autograder.intake import receive
 from autograder.intake.lms import discover, latest_per_student
 from autograder.intake.roster import RosterReport, load_roster, reconcile
+from autograder.intake.workspace import WORKSPACE_DIR, batch_workspace
 from autograder.labs import LabBundle
 from autograder.model import Candidate, Limits, Received, RunInfo, SubmissionInfo, SubmissionResult
 from autograder.record.gradebook import Gradebook
@@ -78,11 +79,15 @@ def submission_info(lab: str, received: Received, due: datetime | None) -> Submi
 def record_candidates(book: Gradebook, lab: str, received: Sequence[Received], due: datetime | None) -> dict[
     Candidate, int
 ]:
-    """Insert every received file (idempotently) and mark older attempts as superseded."""
+    """Insert every received file (idempotently) and mark older attempts as superseded.
+
+    An attempt handed in again with the same content is the same submission, and it counts.
+    """
     ids = {r.candidate: book.add_submission(submission_info(lab, r, due)) for r in received}
-    _, superseded = latest_per_student(list(ids))
+    counted, superseded = latest_per_student(list(ids))
     known = {r.submission_id for r in book.results(lab, include_superseded=True) if r.superseded}
-    book.set_superseded(lab, (known - set(ids.values())) | {ids[c] for c in superseded})
+    older = {ids[c] for c in superseded} - {ids[c] for c in counted}
+    book.set_superseded(lab, (known - set(ids.values())) | older)
     return ids
 
 
@@ -146,18 +151,22 @@ def grade_class(
 ) -> ClassGrading:
     """Find the submissions in ``paths``, grade those without a result, store every run, report on the class.
 
+    Downloads are extracted into a workspace beside the gradebook that is removed when the batch ends (see
+    ``intake.workspace``); the gradebook names a file from an archive ``download.zip!member``.
+
     Raises IntakeError or RosterError for input that cannot be read at all, GradebookError for a gradebook
     that cannot be written (results stored before that are kept).
     """
-    candidates = discover(list(paths), gradebook.parent / "submissions" / bundle.lab, bundle.lab)
     class_list = load_roster(roster) if roster else None
-    if progress is not None:
-        progress.start(len(candidates))
-    on_result = progress.advance if progress is not None else (lambda result: None)
-    with Gradebook(gradebook) as book:
-        outcome = grade_batch(bundle, book, candidates, options, on_result=on_result)
-        chosen = set(outcome.submission_ids)
-        stored = book.results(bundle.lab, include_superseded=True)
+    with batch_workspace(gradebook.parent / WORKSPACE_DIR) as workspace:
+        candidates = discover(list(paths), workspace, bundle.lab)
+        if progress is not None:
+            progress.start(len(candidates))
+        on_result = progress.advance if progress is not None else (lambda result: None)
+        with Gradebook(gradebook) as book:
+            outcome = grade_batch(bundle, book, candidates, options, on_result=on_result)
+            chosen = set(outcome.submission_ids)
+            stored = book.results(bundle.lab, include_superseded=True)
     results = tuple(s.result for s in stored if s.result and s.submission_id in chosen)
     report = reconcile(class_list, candidates) if class_list is not None else None
     return ClassGrading(results, outcome.graded_now, report)

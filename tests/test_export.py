@@ -17,9 +17,11 @@ from autograder.export import FORMATS, Export, ScoreRow, export, export_lab, par
 from autograder.export.late import DAY, HOUR, LatePolicy
 from autograder.export.rows import points, split_name
 from autograder.export.scoring import score_rows
+from autograder.export.tables import neutralise
 from autograder.labs import LabBundle
 from autograder.model import Question, RowStatus, RunInfo, Status, SubmissionInfo, SubmissionResult
 from autograder.record.gradebook import Gradebook
+from tests.test_export_goldens import HOSTILE_ROWS, roster_file
 
 DUE = datetime(2024, 3, 4, 23, 59, tzinfo=timezone(timedelta(hours=-5)))
 LMS_FORMATS = ("canvas", "moodle", "blackboard", "brightspace", "gradescope")
@@ -514,3 +516,70 @@ def test_export_lab_refuses_bad_input_before_writing(
             export_lab(book, LAB, fmt, target=target, roster=roster, late_penalty=late_penalty)
         assert book.exports(LAB.lab) == []
     assert "\n" not in str(caught.value) and not target.parent.exists()
+
+
+# --- formulas in student-controlled text ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('=HYPERLINK("https://evil.example","x")', '\'=HYPERLINK("https://evil.example","x")'),
+        ("+1+cmd", "'+1+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("  =1+1", "'  =1+1"),
+        ("Ann;=1+1", "Ann;'=1+1"),
+        ("a\n-b", "a\n'-b"),
+        ("-0", "-0"),
+        ("-3.5", "-3.5"),
+        ("+1e3", "+1e3"),
+        ("-8,5", "-8,5"),
+        ("-", "-"),
+        ("", ""),
+        ("Doe, Jane", "Doe, Jane"),
+        ("Good, -1 for style", "Good, -1 for style"),
+        ("#S001", "#S001"),
+    ],
+)
+def test_text_that_would_run_as_a_formula_is_neutralised_and_numbers_stay(cell: str, written: str) -> None:
+    assert neutralise(cell) == written
+
+
+SPREADSHEET_SEPARATORS = re.compile(r"[,;\t\r\n]")
+NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?([eE][+-]?\d+)?")
+
+
+def live_formulas(cells: list[str]) -> list[str]:
+    """Cells, or parts after a separator another program may split on, that a spreadsheet would run."""
+    parts = [part for cell in cells for part in (cell, *SPREADSHEET_SEPARATORS.split(cell)[1:])]
+    return [p for p in parts if p.lstrip(" ")[:1] in ("=", "+", "-", "@") and not NUMBER.fullmatch(p.strip())
+            and len(p.strip()) > 1]  # fmt: skip
+
+
+@pytest.mark.parametrize("with_roster", [False, True], ids=["plain", "roster"])
+@pytest.mark.parametrize("fmt", [*LMS_FORMATS, "csv"])
+def test_no_export_holds_a_live_formula_from_student_text(fmt: str, with_roster: bool, tmp_path: Path) -> None:
+    roster = roster_file(tmp_path, fmt) if with_roster else None
+    out = run(fmt, rows=HOSTILE_ROWS, roster=roster)
+    encoding, delimiter = ("utf-16", "\t") if fmt == "blackboard" else ("utf-8-sig", ",")
+    cells = [cell for cells in parse(out.content, encoding, delimiter) for cell in cells]
+    assert cells and not live_formulas(cells)
+    if not with_roster and fmt != "brightspace":  # Brightspace writes ids after '#'; a roster gets only scores
+        assert {"-42", "-0042", "-3.5"} & set(cells), "numbers, negative ones included, are written as numbers"
+
+
+def test_plain_json_keeps_student_text_exactly() -> None:
+    rows = json.loads(run("json", rows=HOSTILE_ROWS).content)["rows"]
+    assert [r["student"] for r in rows] == [r.student for r in HOSTILE_ROWS]
+    assert [r["name"] for r in rows] == [r.name for r in HOSTILE_ROWS]
+
+
+def test_an_lms_download_written_back_keeps_its_own_cells(tmp_path: Path) -> None:
+    roster = tmp_path / "worksheet.csv"
+    text = MOODLE_WORKSHEET.replace('"Good, but late"', '"-1: late"').replace('"Jane Doe"', '"=Jane Doe"')
+    roster.write_text(text, encoding="utf-8")
+    after = parse(run("moodle", rows=[replace(ROWS[0], lms_id="8812001")], roster=roster).content)
+    assert after[2][-1] == "-1: late" and after[1][1] == "=Jane Doe", "the LMS's file, only the grades changed"

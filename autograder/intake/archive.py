@@ -2,7 +2,8 @@
 
 An entry is kept only when its path stays inside the archive (no ``..``, no absolute or drive path, no link) and is
 not junk an OS or editor leaves behind. Budgets bound the work a zip can cause: entries per archive, bytes per entry,
-and bytes extracted by one ``discover`` call in all, against zip bombs.
+and bytes extracted in all by one batch (one :class:`Budget`, shared by every archive the batch opens), against zip
+bombs. Where the extracted files go, and when they are removed, is :mod:`autograder.intake.workspace`'s business.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.intake.errors import IntakeError
@@ -26,7 +27,7 @@ MAX_MEMBERS = 20_000
 MAX_MEMBER_BYTES = 512 * 2**20
 """Larger entries are skipped (with a warning): no notebook is that large."""
 MAX_EXTRACTED_BYTES = 4 * 2**30
-"""Bytes one ``discover`` call may extract in all, against zip bombs."""
+"""Bytes one batch (one ``discover`` call) may extract in all, against zip bombs: the default of ``Budget.limit``."""
 
 JUNK_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
 JUNK_DIRS = frozenset({"__macosx", ".ipynb_checkpoints", "__pycache__"})
@@ -47,8 +48,9 @@ class Member:
 
 @dataclass
 class Budget:
-    """Bytes extracted so far, shared by every archive one ``discover`` call opens."""
+    """The bytes one batch may extract in all, and those extracted so far, shared by every archive it opens."""
 
+    limit: int = field(default_factory=lambda: MAX_EXTRACTED_BYTES)
     extracted: int = 0
 
 
@@ -104,8 +106,8 @@ def _extract_member(path: Path, archive: zipfile.ZipFile, member: Member, dest: 
     if size > MAX_MEMBER_BYTES:
         log.warning("%s: larger than %d MiB, skipped", name, MAX_MEMBER_BYTES // 2**20)
         return
-    if budget.extracted + size > MAX_EXTRACTED_BYTES:
-        raise IntakeError(f"{name}: the archives hold more than {MAX_EXTRACTED_BYTES // 2**30} GiB")
+    if budget.extracted + size > budget.limit:
+        raise IntakeError(f"{name}: the archives hold more than {_size(budget.limit)} in all")
     target = dest.joinpath(*member.parts)
     if not target.resolve().is_relative_to(dest.resolve()) or target.exists():
         log.warning("%s: outside the archive's folder or a duplicate, skipped", name)
@@ -119,6 +121,13 @@ def _extract_member(path: Path, archive: zipfile.ZipFile, member: Member, dest: 
         while chunk := src.read(1 << 20):
             out.write(chunk)
             budget.extracted += len(chunk)
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if count >= scale:
+            return f"{count // scale} {unit}"
+    return f"{count} bytes"
 
 
 def _kept(path: Path, infos: list[zipfile.ZipInfo]) -> list[Member]:

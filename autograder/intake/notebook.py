@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.intake import archive
+from autograder.intake import archive, workspace
 from autograder.intake.errors import IntakeError
 from autograder.model import Candidate, Received, Source
 
@@ -24,17 +24,19 @@ def student_name(path: Path, lab: str) -> str:
     return stem
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(named: Path) -> bytes:
+    """The content of the file ``named`` (the extracted file, for a ``download.zip!member`` name of a batch)."""
+    path = workspace.resolve(named)
     if not path.exists():
-        raise IntakeError(f"{path.name}: no such file")
+        raise IntakeError(f"{named.name}: no such file")
     if path.is_dir():
-        raise IntakeError(f"{path.name}: is a folder, not a notebook")
+        raise IntakeError(f"{named.name}: is a folder, not a notebook")
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise IntakeError(f"{path.name}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+        raise IntakeError(f"{named.name}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise IntakeError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+        raise IntakeError(f"{named.name}: cannot be read ({exc.strerror or exc})") from exc
 
 
 def _notebook_bytes(path: Path, data: bytes) -> bytes:
@@ -47,10 +49,20 @@ def _notebook_from_zip(path: Path, data: bytes) -> bytes:
     with archive.open_zip(path, data) as opened:
         notebooks = [m for m in archive.members(path, opened) if m.parts[-1].endswith(".ipynb")]
         if len(notebooks) != 1:
-            raise IntakeError(f"{path.name}: the zip holds {len(notebooks)} notebooks, expected exactly one")
+            raise IntakeError(f"{path.name}: the zip holds {len(notebooks)} notebooks{_listed(notebooks)}, expected "
+                              "exactly one: a zip handed in is one submission (a notebook, or the zip grader.export() "
+                              "writes), never split among students")
         if notebooks[0].info.file_size > MAX_NOTEBOOK_BYTES:
             raise IntakeError(f"{path.name}: the notebook inside is too large")
         return opened.read(notebooks[0].info)
+
+
+def _listed(members: list[archive.Member], shown: int = 3) -> str:
+    """`` (a.ipynb, b/c.ipynb, ...)``: the first few entries, for a message."""
+    if not members:
+        return ""
+    names = [m.path if len(m.path) <= 80 else f"{m.path[:77]}..." for m in members[:shown]]
+    return f" ({', '.join(names)}{', ...' if len(members) > shown else ''})"
 
 
 def _parse(name: str, data: bytes) -> nbformat.NotebookNode:

@@ -67,6 +67,9 @@ class LmsScheme:
     """Files this LMS adds to a download that no student handed in (Blackboard's receipts)."""
     submission_folder: Callable[[str], Namer | None] = _no_folder
     """For a folder name that makes the folder one student's submission, how to name the files inside."""
+    names_upload: Callable[[str], bool] = _never
+    """Whether a file name is this LMS's name for a student's upload, wherever the file lies (given alone, in a folder
+    that does not look like a download): a zip so named is that student's submission, never opened as a download."""
 
 
 def base_names(paths: Sequence[str]) -> list[str]:

@@ -14,6 +14,7 @@ from autograder.intake.discover import is_gradable, latest_per_student, scan
 from autograder.intake.lms import blackboard, canvas, moodle, plain
 from autograder.intake.lms.blackboard import parse_receipt_date
 from autograder.intake.scheme import LmsScheme
+from autograder.intake.workspace import Extraction, Workspace
 from autograder.model import Candidate, Source
 
 SCHEMES: tuple[LmsScheme, ...] = (moodle.SCHEME, blackboard.SCHEME, canvas.SCHEME, plain.SCHEME)
@@ -27,9 +28,13 @@ def scheme_for(source: Source) -> LmsScheme:
     return _BY_SOURCE[Source(source)]
 
 
-def discover(paths: Sequence[Path], workdir: Path, lab: str) -> list[Candidate]:
-    """Every submission in ``paths``, in a stable order; raises IntakeError for a missing path or corrupt zip given."""
-    return scan(paths, workdir, lab, SCHEMES)
+def discover(paths: Sequence[Path], workdir: Path | Workspace, lab: str) -> list[Candidate]:
+    """Every submission in ``paths``, in a stable order; raises IntakeError for a missing path or corrupt zip given.
+
+    Archives are extracted into ``workdir``: a folder the caller keeps (candidates then point at the extracted
+    files), or a batch's :class:`Workspace` (candidates from archives are then named ``download.zip!member``).
+    """
+    return scan(paths, workdir if isinstance(workdir, Workspace) else Extraction(workdir), lab, SCHEMES)
 
 
 __all__ = [

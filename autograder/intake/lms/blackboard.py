@@ -72,6 +72,11 @@ def is_download(paths: Sequence[str], _group: str) -> bool:
     return any(_name_match(b) or _receipt_match(b) for b in base_names(paths))
 
 
+def names_upload(name: str) -> bool:
+    """Whether ``name`` is an attempt's file name, ``{Assignment}_{username}_attempt_{time}_{original}``."""
+    return _name_match(name) is not None
+
+
 def read_folder(listing: Listing) -> _Folder:
     """Read a folder's receipts once, and the assignment names its receipts and attempts give."""
     receipts: dict[tuple[str, str], _Receipt] = {}
@@ -200,4 +205,5 @@ SCHEME = LmsScheme(
     read_folder=read_folder,
     is_download=is_download,
     ignores=is_receipt,
+    names_upload=names_upload,
 )

@@ -35,6 +35,11 @@ def is_download(paths: Sequence[str], group: str) -> bool:
     return _is_group(base_names(paths), group)
 
 
+def names_upload(name: str) -> bool:
+    """Whether ``name`` has the shape of a Canvas upload's name, wherever it lies."""
+    return _match(name) is not None
+
+
 def _match(name: str) -> re.Match[str] | None:
     match = _ANON.match(name) or _NAMED.match(name)
     slug = match.groupdict().get("slug") if match else None
@@ -73,4 +78,5 @@ SCHEME = LmsScheme(
     identify=identify,
     read_folder=read_folder,
     is_download=is_download,
+    names_upload=names_upload,
 )

@@ -32,6 +32,12 @@ def is_download(paths: Sequence[str], _group: str) -> bool:
     return any(_NAME.match(part) for path in paths for part in path.split("/"))
 
 
+def names_upload(name: str) -> bool:
+    """Whether ``name`` is a flat ``..._assignsubmission_file_{original}`` name."""
+    match = _NAME.match(name)
+    return bool(match and match["orig"])
+
+
 def _candidate(path: Path, original: str, match: re.Match[str]) -> Candidate:
     name = match["name"].strip()
     anonymous = name.casefold() in ("", "participant")  # blind marking names everyone "Participant"
@@ -45,4 +51,5 @@ SCHEME = LmsScheme(
     identify=identify,
     is_download=is_download,
     submission_folder=submission_folder,
+    names_upload=names_upload,
 )
