@@ -40,7 +40,7 @@ def test_elementwise_product_for_a_dot_product_says_you_forgot_to_sum():
     candidates = product_candidates("x", V, V, "v", "v")
     assert message_for(V * V, np.dot(V, V), candidates) == (
         "`x` is the element-wise product `v * v`: you forgot to sum. A dot product multiplies matching entries and "
-        "then adds them up along the shared axis: use `np.dot(v, v)` or `v @ v`."
+        "then adds them up along the shared axis: use `np.dot` or the `@` operator, which add the products up."
     )
 
 
@@ -79,7 +79,7 @@ def test_matrix_product_where_elementwise_was_meant():
     assert message_for(A @ b.T, A * b, candidates).startswith(
         "`x` is the matrix product `a @ b.T`, but the element-wise"
     )
-    assert message_for(A + b, A * b, candidates) == "`x` adds `a` and `b`: multiply them instead, with `*`."
+    assert message_for(A + b, A * b, candidates) == "`x` adds `a` and `b`: multiply them instead, entry by entry."
     assert "sums the products over axis 1" in message_for((A * b).sum(axis=1), A * b, candidates)
 
 
@@ -116,12 +116,12 @@ def test_broadcast_on_a_square_matrix_names_the_wrong_axis():
     square = np.arange(9).reshape(3, 3)
     rows = broadcast_candidates("x", square, V, "S", "v", along="rows")
     assert message_for(square + V[:, None], square + V, rows) == (
-        "`x` applies `v` to every column instead of every row: a 1-D vector lines up with the last axis, so "
-        "`S + v` already repeats it for every row."
+        "`x` applies `v` to every column instead of every row: a 1-D vector lines up with the last axis, so as it "
+        "is it already repeats for every row."
     )
     columns = broadcast_candidates("x", square, V, "S", "v", along="columns")
     assert "applies `v` to every row instead of every column" in message_for(square + V, square + V[:, None], columns)
-    assert "`v[:, np.newaxis]`" in message_for(square + V, square + V[:, None], columns)
+    assert "give the vector shape (n, 1)" in message_for(square + V, square + V[:, None], columns)
 
 
 def test_broadcast_on_a_non_square_matrix_names_a_transposed_result():
@@ -145,8 +145,9 @@ def test_reduction_over_the_wrong_axis_or_no_axis():
     x = np.arange(15.0).reshape(5, 3) ** 2
     candidates = reduction_candidates("means", x, "mean", 0, "x")
     assert message_for(x.mean(axis=1), x.mean(axis=0), candidates) == (
-        "`means` takes the mean over axis 1, which runs along each row, one value per row: the wrong axis. Reduce "
-        "over axis 0, which runs down each column, one value per column."
+        "`means` takes the mean over axis 1, which runs along each row, one value per row: the wrong axis. The axis "
+        "you pass is the one that disappears: axis 0 runs down the columns (one value per column), axis 1 along the "
+        "rows (one value per row)."
     )
     assert "is a single number: without `axis=`" in message_for(x.mean(), x.mean(axis=0), candidates)
     assert "keeps the reduced axis as length 1" in message_for(
@@ -186,8 +187,8 @@ def test_standardising_over_the_wrong_axis_names_the_broadcast(table):
     message = message_for(standardised(table, 1), standardised(table, 0), candidates)
     assert "broadcast along the wrong axis" in message and "over axis 1" in message
     assert message_for(standardised(table), standardised(table, 0), candidates) == (
-        "`z` uses one mean and standard deviation for the whole array: pass `axis=0` (with `keepdims=True`) so "
-        "each column gets its own."
+        "`z` uses one mean and standard deviation for the whole array: pass an axis (with `keepdims=True`) so that "
+        "each row or column gets its own."
     )
 
 
@@ -233,8 +234,8 @@ def test_uint8_wrap_around_is_named(images):
     message = message_for(a + b, a.astype(np.int64) + b, candidates)
     assert message == (
         "`total` wrapped around: `a + b` is computed in uint8, which holds only 0 to 255, so larger sums start "
-        "again from 0 (200 + 200 gives 144). Casting the result afterwards is too late: cast to a wider type "
-        "before adding, as in `a.astype(np.int32) + b`."
+        "again from 0 (200 + 200 gives 144). Casting the result afterwards is too late: cast to a wider integer "
+        "type, such as `np.int32`, before adding."
     )
     assert message_for((a + b).astype(np.int32), a.astype(np.int64) + b, candidates) == message
     assert "clipped at 255" in message_for(np.clip(a.astype(int) + b, 0, 255), a.astype(np.int64) + b, candidates)
@@ -292,6 +293,32 @@ def test_dense_layer_slips():
     assert "`np.max(X @ W + b, 0)`" in message_for(np.max(x @ w + b, 0), want, candidates)
     assert explain("out", want, want, candidates=candidates) is None
     assert dense_candidates("out", x, w.T, b) == {}, "operands that do not fit give no candidates"
+
+
+# --- messages name the slip, never the answer -------------------------------------------
+
+
+def test_no_message_spells_out_the_expression_that_is_the_answer(images):
+    a, b = images
+    z = np.array([[-1.5, 0.0, 2.0], [4.0, -2.0, 0.5]])
+    offsets = np.array([100, 200, 300, 400])
+    cases = [
+        (product_candidates("x", V, V, "v", "v"), ["np.dot(v, v)", "v @ v`"]),
+        (product_candidates("gram", A.T, A, "A.T", "A"), ["A.T @ A", "np.dot(A.T, A)"]),
+        (product_candidates("x", A, A + 1, "p", "q", want="elementwise"), ["p * q"]),
+        (broadcast_candidates("x", A, V, "M", "r", along="rows"), ["M + r"]),
+        (broadcast_candidates("x", A, offsets, "M", "c", along="columns"), ["c[:, np.newaxis]", "M + c"]),
+        (overflow_candidates("s", a, b, "a", "b"), ["a.astype(np.int32) + b", "astype(np.int64) + b"]),
+        (overflow_candidates("m", a, b, "a", "b", want="mean"), ["a.astype(np.int32) + b"]),
+        (relu_candidates("r", z, "z"), ["np.maximum(z, 0)"]),
+        (dense_candidates("out", z[:, :2], np.ones((2, 3)), np.ones(3)), ["np.maximum(X @ W + b, 0)"]),
+        (reduction_candidates("m", A, "mean", 0, "x"), ["axis=0", "over axis 0"]),
+        (normalise_candidates("c", A, 1, "x", scale=False), ["axis=1", "over axis 1"]),
+    ]
+    for candidates, answers in cases:
+        assert candidates
+        for message in candidates:
+            assert not any(answer in message for answer in answers), message
 
 
 # --- errors and student calls -----------------------------------------------------------

@@ -46,7 +46,12 @@ class Pack:
 
 
 def pack(mutants: Sequence[Mutant], info: dict[str, QuestionInfo]) -> list[Pack]:
-    """Greedy packing; a question whose checks read the whole namespace (``env``) gets notebooks of its own."""
+    """Greedy packing; right-answer variants never share a notebook with wrong answers."""
+    variants = [m for m in mutants if m.variant]
+    return _pack([m for m in mutants if not m.variant], info) + _pack(variants, info)
+
+
+def _pack(mutants: Sequence[Mutant], info: dict[str, QuestionInfo]) -> list[Pack]:
     packs: list[list[Mutant]] = []
     for mutant in mutants:
         for members in packs:
@@ -95,12 +100,15 @@ def notebook_with(solution: nbformat.NotebookNode, members: Sequence[Mutant],
     return nb, placed
 
 
-def _outcome(mutant: Mutant, placed: int, result: SubmissionResult) -> MutantOutcome:
+def _outcome(mutant: Mutant, placed: int, result: SubmissionResult, info: dict[str, QuestionInfo]) -> MutantOutcome:
+    """What one mutant did; ``lost`` counts only the questions it can affect (its own, and those reading it)."""
     cell = next((c for c in result.cells if c.index == placed), None)
     applied = cell is not None and cell.status == CellStatus.OK
     scores = {q.name: (q.score, q.max_score) for q in result.questions}
     score, points = scores.get(mutant.question, (0.0, 0.0))
-    lost = tuple(sorted(q for q, (s, m) in scores.items() if s < m - 1e-9))
+    reach = {q for q, i in info.items()
+             if q == mutant.question or mutant.names & i.reads or mutant.where == Where.ANSWER}
+    lost = tuple(sorted(q for q, (s, m) in scores.items() if s < m - 1e-9 and q in reach))
     error = "" if applied else (cell.error if cell is not None else result.message or "its cell did not run")
     return MutantOutcome(mutant, applied, score, points, lost, error)
 
@@ -143,7 +151,7 @@ def audit_lab(course: Course, lab: str, *, limits: Limits | None = None, jobs: i
             placements.append(placed)
         done: list[None] = []
         results = _grade_all(grader, paths, jobs, lambda: (done.append(None), on_progress(len(done), len(paths))))
-    outcomes = [_outcome(m, placed[m], result) for item, placed, result in zip(packs, placements, results[3:],
+    outcomes = [_outcome(m, placed[m], result, info) for item, placed, result in zip(packs, placements, results[3:],
                                                                                 strict=True) for m in item.mutants]
     return summarise(bundle, info, outcomes, solution=results[0], blank=results[1], non_answers=results[2],
                      notebooks=len(paths))

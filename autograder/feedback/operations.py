@@ -1,7 +1,8 @@
 """Recognise mistakes in tensor operations: products, broadcasting, reductions and integer overflow.
 
 Each ``*_candidates`` function takes the inputs of an operation and builds the wrong answers that
-common slips produce, as ``{message: wrong_value}`` ready for ``expect(..., candidates=...)``:
+common slips produce, as ``{message: wrong_value}`` ready for ``expect(..., candidates=...)``. A message
+names the student's slip and the rule that fixes it, never the expression that would be the answer:
 
 - :func:`product_candidates`: an element-wise product where a dot product was meant ("you forgot to
   sum") and the reverse, operands in the wrong order, a transpose missing or extra;
@@ -126,7 +127,7 @@ def product_candidates(
 
 def _forgot_to_sum(name: str, a: np.ndarray, b: np.ndarray, a_name: str, b_name: str) -> _Pairs:
     """An element-wise product where a dot product was meant, summed nowhere, everywhere or elsewhere."""
-    fix = f"use `np.dot({a_name}, {b_name})` or `{a_name} @ {b_name}`"
+    fix = "use `np.dot` or the `@` operator, which add the products up"
     pairs: _Pairs = [
         (
             f"`{name}` is the element-wise product `{a_name} * {b_name}`: you forgot to sum. A dot product "
@@ -158,27 +159,26 @@ def _forgot_to_sum(name: str, a: np.ndarray, b: np.ndarray, a_name: str, b_name:
 
 def _order_and_transposes(name: str, a: np.ndarray, b: np.ndarray, a_name: str, b_name: str) -> _Pairs:
     """The operands swapped, or one of them transposed when it should not be (or the reverse)."""
-    want = f"`{a_name} @ {b_name}`"
     pairs: _Pairs = [
         (
             f"`{name}` is `{b_name} @ {a_name}`: the operands are in the wrong order. Matrix products do "
-            f"not commute, so keep `{a_name}` on the left: {want}.",
+            "not commute, so keep the operands in the order the question gives them.",
             lambda: np.dot(b, a),
         )
     ]
     if a.ndim == 2:
         pairs.append(
             (
-                f"`{name}` is `{_flip(a_name)} @ {b_name}`: check the transpose on the left operand, since "
-                f"the product asked for is {want}.",
+                f"`{name}` is `{_flip(a_name)} @ {b_name}`: check the transpose on the left operand, which is "
+                "missing or extra.",
                 lambda: np.dot(a.T, b),
             )
         )
     if b.ndim == 2:
         pairs.append(
             (
-                f"`{name}` is `{a_name} @ {_flip(b_name)}`: check the transpose on the right operand, since "
-                f"the product asked for is {want}.",
+                f"`{name}` is `{a_name} @ {_flip(b_name)}`: check the transpose on the right operand, which is "
+                "missing or extra.",
                 lambda: np.dot(a, b.T),
             )
         )
@@ -187,7 +187,7 @@ def _order_and_transposes(name: str, a: np.ndarray, b: np.ndarray, a_name: str, 
 
 def _matmul_instead(name: str, a: np.ndarray, b: np.ndarray, a_name: str, b_name: str) -> _Pairs:
     """A matrix product, a sum or a sum of products where the element-wise product was meant."""
-    fix = f"`{a_name} * {b_name}` multiplies the entries in matching positions and sums nothing"
+    fix = "the element-wise product `*` multiplies the entries in matching positions and sums nothing"
     pairs: _Pairs = []
     for expr, build in (
         (f"{a_name} @ {b_name}", lambda: np.dot(a, b)),
@@ -197,7 +197,7 @@ def _matmul_instead(name: str, a: np.ndarray, b: np.ndarray, a_name: str, b_name
         pairs.append(
             (f"`{name}` is the matrix product `{expr}`, but the element-wise product was asked: {fix}.", build)
         )
-    pairs.append((f"`{name}` adds `{a_name}` and `{b_name}`: multiply them instead, with `*`.", lambda: a + b))
+    pairs.append((f"`{name}` adds `{a_name}` and `{b_name}`: multiply them instead, entry by entry.", lambda: a + b))
     pairs.append((f"`{name}` sums all the products into one number: keep every product, {fix}.", lambda: np.sum(a * b)))
     for axis in range(max(a.ndim, b.ndim)):
         message = f"`{name}` sums the products over axis {axis}: keep every product, without `.sum()`."
@@ -252,9 +252,10 @@ def broadcast_candidates(
     right, wrong = (as_row, as_column) if along == "rows" else (as_column, as_row)
     other = "column" if along == "rows" else "row"
     fix = (
-        f"a 1-D vector lines up with the last axis, so `{m_name} {op} {v_name}` already repeats it for every row"
+        "a 1-D vector lines up with the last axis, so as it is it already repeats for every row"
         if along == "rows"
-        else f"give the vector shape (n, 1) with `{v_name}[:, np.newaxis]` so it lines up with the rows"
+        else "give the vector shape (n, 1), an axis of length 1 after its own (`[:, np.newaxis]` or "
+        "`.reshape(-1, 1)` adds it), so that it lines up with the rows"
     )
     pairs: _Pairs = [
         (f"`{name}` applies `{v_name}` to every {other} instead of every {along[:-1]}: {fix}.", wrong),
@@ -263,7 +264,7 @@ def broadcast_candidates(
             f"on `{m_name}.T` gives without a final `.T`. Transpose back, or line the vector up instead: {fix}.",
             lambda: right().T,
         ),
-        (f"`{name}` leaves `{m_name}` unchanged: apply `{v_name}` to it with `{op}`.", lambda: m),
+        (f"`{name}` leaves `{m_name}` unchanged: `{v_name}` was never applied to it.", lambda: m),
     ]
     return _collect(right, pairs)
 
@@ -287,16 +288,26 @@ def _collapses(ndim: int, axis: int) -> str:
     return f"removes axis {axis}"
 
 
+def _axis_rule(ndim: int) -> str:
+    """How to choose the axis of a reduction, without naming the right one."""
+    if ndim == 2:
+        return (
+            "The axis you pass is the one that disappears: axis 0 runs down the columns (one value per column), "
+            "axis 1 along the rows (one value per row)."
+        )
+    return "The axis you pass is the one that disappears from the result."
+
+
 def reduction_candidates(
     name: str, x: Any, op: str = "mean", axis: int = 0, x_name: str = "x", *, keepdims: bool = False
 ) -> Candidates:
     """Wrong answers for ``np.<op>(x, axis=axis, keepdims=keepdims)``: another axis, no axis, keepdims slips."""
     x = np.asarray(x)
     func = getattr(np, op)
-    where = f"over axis {axis}, which {_collapses(x.ndim, axis)}"
+    rule = _axis_rule(x.ndim)
     pairs: _Pairs = [
         (
-            f"`{name}` is a single number: without `axis=`, `np.{op}` reduces the whole array. Reduce {where}.",
+            f"`{name}` is a single number: without `axis=`, `np.{op}` reduces the whole array. {rule}",
             lambda: func(x),
         ),
     ]
@@ -313,7 +324,7 @@ def reduction_candidates(
         for kd in (keepdims, not keepdims):
             message = (
                 f"`{name}` takes the {op} over axis {other}{' with keepdims' if kd else ''}, which "
-                f"{_collapses(x.ndim, other)}: the wrong axis. Reduce {where}."
+                f"{_collapses(x.ndim, other)}: the wrong axis. {rule}"
             )
             pairs.append((message, lambda k=other, d=kd: func(x, axis=k, keepdims=d)))
     if op in _RELATED:
@@ -341,7 +352,8 @@ def normalise_candidates(name: str, x: Any, axis: int = 0, x_name: str = "x", *,
     pairs: _Pairs = [
         (
             f"`{name}` uses the {what} over axis {other}, which {_collapses(x.ndim, other)}: the statistics "
-            f"broadcast along the wrong axis. Compute them over axis {axis} with `keepdims=True`.",
+            "broadcast along the wrong axis. Compute them over the axis the task asks for (the axis you pass is the "
+            "one that disappears), with `keepdims=True`.",
             lambda k=other: result(k),
         )
         for other in range(x.ndim)
@@ -349,8 +361,8 @@ def normalise_candidates(name: str, x: Any, axis: int = 0, x_name: str = "x", *,
     ]
     pairs.append(
         (
-            f"`{name}` uses one {what} for the whole array: pass `axis={axis}` (with `keepdims=True`) so each "
-            f"{('column', 'row')[axis] if x.ndim == 2 else 'slice'} gets its own.",
+            f"`{name}` uses one {what} for the whole array: pass an axis (with `keepdims=True`) so that each "
+            "row or column gets its own.",
             lambda: result(None),
         )
     )
@@ -415,7 +427,7 @@ def _wrapped_message(name: str, dtype: np.dtype, a_name: str, b_name: str) -> st
     return (
         f"`{name}` wrapped around: `{a_name} + {b_name}` is computed in {dtype}, which holds only {info.min} to "
         f"{info.max}, so larger sums start again from {info.min} ({example}). Casting the result afterwards is too "
-        f"late: cast to a wider type before adding, as in `{a_name}.astype(np.int32) + {b_name}`."
+        "late: cast to a wider integer type, such as `np.int32`, before adding."
     )
 
 
@@ -443,7 +455,7 @@ def _average_slips(name: str, a: np.ndarray, b: np.ndarray, wrapped: str) -> _Pa
 def relu_candidates(name: str, z: Any, z_name: str = "z") -> Candidates:
     """Wrong answers for the element-wise ReLU ``np.maximum(z, 0)``."""
     z = np.asarray(z)
-    fix = f"the element-wise ReLU is `np.maximum({z_name}, 0)`"
+    fix = "take the element-wise maximum with 0 (`np.maximum`), not the reduction `np.max`"
     pairs: _Pairs = [
         (
             f"`{name}` is `np.max({z_name}, 0)`: `np.max` finds the largest entry along axis 0 (its second argument "
@@ -461,8 +473,8 @@ def relu_candidates(name: str, z: Any, z_name: str = "z") -> Candidates:
             lambda: np.minimum(z, 0),
         ),
         (
-            f"`{name}` holds True/False values, the mask `{z_name} > 0`: multiply the mask by `{z_name}`, or use "
-            f"`np.maximum({z_name}, 0)`.",
+            f"`{name}` holds True/False values, the mask `{z_name} > 0`: ReLU keeps the values themselves where "
+            "they are positive; multiply the mask by the values, or use the element-wise `np.maximum`.",
             lambda: z > 0,
         ),
         (f"`{name}` is also capped at 1 (`np.clip`), but ReLU has no upper limit; {fix}.", lambda: np.clip(z, 0, 1)),

@@ -6,26 +6,15 @@ name = "q3"
 points = 2
 
 @test_case(points=None, hidden=False)
-def test_q3_reduction_shapes(pixel_means, image_means):
-    """Shapes (64,) and (1797, 1); wrong axes, a missing axis and a missing keepdims are named."""
-    import numpy as np
-    from sklearn.datasets import load_digits
-    from autograder.feedback import expect
-    from autograder.feedback.operations import reduction_candidates
-    features = load_digits().data
-    per_pixel = reduction_candidates('pixel_means', features, 'mean', 0, 'features')
-    expect('pixel_means', pixel_means, np.zeros(64), check_values=False, check_dtype=False, candidates=per_pixel)
-    per_image = reduction_candidates('image_means', features, 'mean', 1, 'features', keepdims=True)
-    expect('image_means', image_means, np.zeros((1797, 1)), check_values=False, check_dtype=False, candidates=per_image)
-
-@test_case(points=None, hidden=False)
-def test_q3_centered_shape(centered_images):
-    """Shape (1797, 64); means over the wrong axis or over everything are named."""
-    import numpy as np
-    from sklearn.datasets import load_digits
-    from autograder.feedback import expect
-    from autograder.feedback.operations import normalise_candidates
-    features = load_digits().data
-    mistakes = normalise_candidates('centered_images', features, 1, 'features', scale=False)
-    expect('centered_images', centered_images, np.zeros(features.shape), check_values=False, check_dtype=False, candidates=mistakes)
+def test_q3_letters_only(broadcast_choices):
+    """A string of letters from a to g; whether they are the right ones is marked when graded."""
+    import re
+    assert broadcast_choices is not None and broadcast_choices is not Ellipsis, '`broadcast_choices` is not set yet: replace the `...` with a string of letters, such as "be".'
+    if isinstance(broadcast_choices, (tuple, list, set, frozenset)) and all((isinstance(item, str) for item in broadcast_choices)):
+        broadcast_choices = ''.join(broadcast_choices)
+    assert isinstance(broadcast_choices, str), f'`broadcast_choices` is {type(broadcast_choices).__name__}: write the letters as one string, such as "be".'
+    letters = re.sub('[\\s,;()\\[\\]\'\\"]', '', broadcast_choices).lower()
+    assert letters, '`broadcast_choices` is empty: write the letters of every true statement, such as "be".'
+    unknown = sorted(set(letters) - set('abcdefg'))
+    assert not unknown, f'`broadcast_choices` holds {unknown[0]!r}, which is not the letter of a statement: use letters from a to g.'
 

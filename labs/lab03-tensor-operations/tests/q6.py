@@ -6,17 +6,19 @@ name = "q6"
 points = 2
 
 @test_case(points=None, hidden=False)
-def test_q6_every_product_answered(product_shapes):
-    """A dictionary with the seven products, each a tuple of whole numbers or None."""
+def test_q6_product_shapes(v_dot_v, A_dot_v, A_dot_C, gram):
+    """A number, then shapes (4,), (4, 2) and (3, 3); forgotten sums, swapped operands and reshapes are named."""
     import numpy as np
-    expressions = ['X @ Y', 'Y @ X', 'X @ u', 'u @ X', 'w @ X', 'X.T @ X', 'Y @ Y']
-    assert isinstance(product_shapes, dict), '`product_shapes` should be the dictionary from the question.'
-    missing = [e for e in expressions if e not in product_shapes]
-    assert not missing, f'`product_shapes` lacks the key {missing[0]!r}: keep the keys as given.'
-    for expression in expressions:
-        value = product_shapes[expression]
-        name = f'product_shapes[{expression!r}]'
-        assert value is not Ellipsis, f'`{name}` is not answered yet: replace the `...`.'
-        is_shape = isinstance(value, (tuple, list)) and all((isinstance(n, (int, np.integer)) and (not isinstance(n, bool)) for n in value))
-        assert value is None or is_shape, f'`{name}` is {value!r}: write a tuple of whole numbers such as `(3, 4)` or `(6,)`, or None.'
+    from autograder.feedback import explain
+    from autograder.feedback.operations import product_candidates
+    v = np.array([1, 2, 3])
+    A = np.arange(12).reshape(4, 3)
+    C = np.array([[1, 0], [0, 1], [2, -1]])
+    answers = [('v_dot_v', v_dot_v, np.array(0), v, v, 'v', 'v'), ('A_dot_v', A_dot_v, np.zeros(4), A, v, 'A', 'v'), ('A_dot_C', A_dot_C, np.zeros((4, 2)), A, C, 'A', 'C'), ('gram', gram, np.zeros((3, 3)), A.T, A, 'A.T', 'A')]
+    problems = []
+    for name, got, shape_only, left, right, left_name, right_name in answers:
+        mistakes = product_candidates(name, left, right, left_name, right_name)
+        finding = explain(name, got, shape_only, check_dtype=False, check_values=False, candidates=mistakes)
+        problems += [finding.message] if finding else []
+    assert not problems, ' '.join(problems)
 

@@ -6,29 +6,17 @@ name = "q7"
 points = 2
 
 @test_case(points=None, hidden=False)
-def test_q7_summed_has_room(summed):
-    """Shape (3, 8, 8) in an integer dtype wider than uint8; wrap-around is named."""
+def test_q7_every_product_answered(product_shapes):
+    """A dictionary with the seven products, each a tuple of whole numbers or None."""
     import numpy as np
-    from sklearn.datasets import load_digits
-    from autograder.feedback import expect
-    from autograder.feedback.operations import overflow_candidates
-    pixels = np.round(load_digits().images[:6] * 255 / 16).astype(np.uint8)
-    first_three, last_three = (pixels[:3], pixels[3:])
-    mistakes = overflow_candidates('summed', first_three, last_three, 'first_three', 'last_three')
-    expect('summed', summed, np.zeros((3, 8, 8), dtype=np.int64), check_dtype=False, check_values=False, candidates=mistakes)
-    kind, size = (summed.dtype.kind, summed.dtype.itemsize)
-    assert kind in 'iu', f'`summed` has dtype {summed.dtype}: pixel sums are whole numbers, so cast to an integer type such as `np.int32` before adding.'
-    assert size >= 2, f'`summed` has dtype {summed.dtype}, which cannot hold sums above 255: cast to a wider type such as `np.int32` before adding.'
-
-@test_case(points=None, hidden=False)
-def test_q7_blended_is_an_image(blended):
-    """Shape (3, 8, 8) and dtype uint8; wrap-around and early halving are named."""
-    import numpy as np
-    from sklearn.datasets import load_digits
-    from autograder.feedback import expect
-    from autograder.feedback.operations import overflow_candidates
-    pixels = np.round(load_digits().images[:6] * 255 / 16).astype(np.uint8)
-    first_three, last_three = (pixels[:3], pixels[3:])
-    mistakes = overflow_candidates('blended', first_three, last_three, 'first_three', 'last_three', want='mean')
-    expect('blended', blended, np.zeros((3, 8, 8), dtype=np.uint8), check_values=False, candidates=mistakes)
+    expressions = ['X @ Y', 'Y @ X', 'X @ u', 'u @ X', 'w @ X', 'X.T @ X', 'Y @ Y']
+    assert isinstance(product_shapes, dict), '`product_shapes` should be the dictionary from the question.'
+    missing = [e for e in expressions if e not in product_shapes]
+    assert not missing, f'`product_shapes` lacks the key {missing[0]!r}: keep the keys as given.'
+    for expression in expressions:
+        value = product_shapes[expression]
+        name = f'product_shapes[{expression!r}]'
+        assert value is not Ellipsis, f'`{name}` is not answered yet: replace the `...`.'
+        is_shape = isinstance(value, (tuple, list)) and all((isinstance(n, (int, np.integer)) and (not isinstance(n, bool)) for n in value))
+        assert value is None or is_shape, f'`{name}` is {value!r}: write a tuple of whole numbers such as `(3, 4)` or `(6,)`, or None.'
 
