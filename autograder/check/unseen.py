@@ -23,9 +23,10 @@ _PROCESS_KEY = secrets.token_bytes(32)
 _seed: int | None = None
 
 
-def rng() -> np.random.Generator:
-    """A generator seeded for the submission being checked (the same one on every probe round)."""
-    return np.random.default_rng(_seed if _seed is not None else 0)
+def rng(salt: int = 0) -> np.random.Generator:
+    """A generator seeded for the submission being checked (the same one on every probe round); checks that
+    need several independent streams pass different ``salt``s."""
+    return np.random.default_rng([_seed if _seed is not None else 0, salt])
 
 
 def use_seed(seed: int | None) -> None:
