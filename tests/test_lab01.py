@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -14,7 +15,7 @@ import pytest
 
 from autograder.grade import grade_many
 from autograder.model import Limits
-from tests.conftest import failures, grade
+from tests.conftest import failures, grade, hidden_messages, scores
 
 pytestmark = pytest.mark.slow
 
@@ -44,22 +45,74 @@ def test_partial_submission_scores_exactly_and_names_each_mistake(lab01, make_su
         },
     )
     result = grade(lab01, path)
-    assert {q.name: q.score for q in result.questions} == {
-        "q1": 2,
-        "q2": 2,
-        "q3": 0.5,
-        "q4": 0,
-        "q5": 2,
-        "q6": 0,
-        "q7": 0,
-    }
-    assert result.score == 6.5
+    # the cube is right for the student's own (wrong) matrix, so only the matrix check of q3 fails
+    assert scores(result) == {"q1": 2, "q2": 2, "q3": 1, "q4": 0, "q5": 2, "q6": 0, "q7": 0}
+    assert result.score == 7
     messages = failures(result)
     assert "filled column by column" in messages["q3"][0]
-    assert "is a dtype object, but it should be a string" in messages["q4"][0]
-    assert messages["q4"][2].startswith("On unseen test array 1 of 6")
+    assert len(messages["q3"]) == 2, "the public check and the hidden matrix check fail, the cube check passes"
+    assert "returns the dtype itself as its third entry" in messages["q4"][0]
+    assert messages["q4"][1].startswith("On unseen test array 1 of 6: `describe(t)` returns the dtype itself")
     assert "`scaled` is float64" in messages["q6"][0]
     assert "channels-first" in messages["q7"][0]
+
+
+def test_format_checks_carry_no_points(lab01):
+    """Every point of every question comes from a hidden check of the values or of the behaviour."""
+    for test_file in lab01.test_files():
+        public_points = re.findall(r"@test_case\(points=([^,]+), hidden=False\)", test_file.read_text())
+        assert public_points and set(public_points) == {"0"}, test_file.name
+
+
+def test_right_answers_the_wording_allows_keep_full_marks(lab01, make_submission):
+    path = make_submission(
+        "variants",
+        answers={
+            "q1": "scalar = np.array(7, dtype='uint8')\nvector = np.array([1, 2, 3, 4, 5], dtype='uint8')",
+            "q2": "images_rank = len(images.shape)\nimages_shape = list(images.shape)\n"
+            "images_dtype = str(images.dtype)",
+            "q3": "matrix = np.array([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]])\n"
+            "cube = np.array([matrix, 10 * matrix])",
+            "q4": "def describe(t):\n    return [np.ndim(t), tuple(np.shape(t)), str(t.dtype)]",
+            "q5": "pixels = np.rint(images / 16 * 255).astype(np.uint8)",
+            "q6": "scaled = (pixels / 255).astype('float32')",
+            "q7": (
+                "green = images[:16] / 16\n"
+                "color_batch = np.stack([np.zeros_like(green), green, np.zeros_like(green)], axis=-1).astype('float32')"
+            ),
+        },
+    )
+    result = grade(lab01, path)
+    assert (result.score, result.max_score) == (14, 14), failures(result)
+
+
+def test_wrong_answers_lose_points_with_the_mistake_named(lab01, make_submission):
+    path = make_submission(
+        "mutants",
+        answers={
+            "q1": "scalar = np.array([7])\nvector = np.array([1.0, 2.0, 3.0, 4.0, 5.0])",
+            "q2": "images_rank = len(images)\nimages_shape = images.shape\nimages_dtype = type(images)",
+            "q3": "matrix = np.arange(12).reshape(3, 4)\ncube = np.concatenate([matrix, matrix * 10])",
+            "q4": "def describe(t):\n    return (3, (1797, 8, 8), 'float64')",
+            "q5": "pixels = (images * 255 / 16).astype('uint8')",
+            "q6": "scaled = pixels.astype('float32') / 255",
+            "q7": "color_batch = np.zeros((16, 8, 8, 3), dtype='float32')\ncolor_batch[..., 1] = images[:16]",
+        },
+    )
+    result = grade(lab01, path)
+    # q6 is right for the student's own pixels, so the slip of q5 costs q5 only
+    assert scores(result) == {"q1": 0, "q2": 0.5, "q3": 1, "q4": 0, "q5": 0, "q6": 2, "q7": 0}
+    hidden = hidden_messages(result)
+    assert "you probably wrapped the value in a list" in hidden["q1"][0]
+    assert "`vector` has dtype float64, but it should hold integers" in hidden["q1"][1]
+    assert "`len(images)`, which counts the pictures" in hidden["q2"][0]
+    assert "such as `np.ndarray`, the type of the container" in hidden["q2"][1]
+    assert "glues the matrices along an axis they already have" in hidden["q3"][0]
+    assert hidden["q4"][0].startswith("On unseen test array 1 of 6: `describe(t)[0]` is 3")
+    assert "cast to uint8 without rounding" in hidden["q5"][0]
+    assert "without scaling" in hidden["q7"][0]
+    for messages in hidden.values():
+        assert not any("images.ndim" in m or "t.dtype.name" in m for m in messages), messages
 
 
 def test_a_cell_that_raises_costs_only_its_own_question(lab01, make_submission):

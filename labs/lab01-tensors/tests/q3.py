@@ -5,25 +5,17 @@ OK_FORMAT = False
 name = "q3"
 points = 2
 
-@test_case(points=None, hidden=False)
-def test_q3_matrix(matrix):
-    """`matrix` has shape (3, 4) and is filled row by row; the exact values are checked when graded."""
+@test_case(points=0, hidden=False)
+def test_q3_matrix_and_cube_have_the_right_form(matrix, cube):
+    """`matrix` has shape (3, 4) and `cube` shape (2, 3, 4); known slips are named, the values are checked when
+    graded."""
     import numpy as np
     from autograder.feedback import expect
-    shape_only = np.zeros((3, 4), dtype=int)
-    mistakes = {'`matrix` is filled column by column (as `reshape(4, 3).T` does). `reshape(3, 4)` fills it row by row, as asked.': np.arange(12).reshape(4, 3).T}
-    expect('matrix', matrix, shape_only, check_dtype=False, check_values=False, candidates=mistakes)
-    first_row = np.asarray(matrix)[0].tolist()
-    assert first_row == [0, 1, 2, 3], 'The first row of `matrix` should read 0, 1, 2, 3: fill it row by row.'
-
-@test_case(points=None, hidden=False)
-def test_q3_cube_shape(matrix, cube):
-    """`cube` is a rank-3 tensor of shape (2, 3, 4); wrong ways of joining are named."""
-    import numpy as np
-    from autograder.feedback import expect
-    shape_only = np.zeros((2, 3, 4))
-    mistakes = {}
+    numbers = np.arange(12)
+    matrix_mistakes = {'`matrix` is filled column by column (as `reshape(4, 3).T` does). `reshape(3, 4)` fills it row by row, as asked.': numbers.reshape(4, 3).T, '`matrix` starts at 1: `np.arange(n)` starts at 0 and stops before n, so `np.arange(12)` gives 0 to 11.': (numbers + 1).reshape(3, 4)}
+    expect('matrix', matrix, np.zeros((3, 4)), check_dtype=False, check_values=False, candidates=matrix_mistakes)
+    cube_mistakes = {}
     if isinstance(matrix, np.ndarray) and matrix.shape == (3, 4):
-        mistakes = {'`cube` glues the matrices along an axis they already have (`np.concatenate` or `np.vstack`), giving shape (6, 4). Use `np.stack`, which adds a new first axis.': np.concatenate([matrix, matrix * 10]), '`cube` stacks the matrices along a new last axis, giving shape (3, 4, 2). Stack along a new first axis instead: `np.stack([...])` uses `axis=0` unless told otherwise.': np.stack([matrix, matrix * 10], axis=-1)}
-    expect('cube', cube, shape_only, check_dtype=False, check_values=False, candidates=mistakes)
+        cube_mistakes = {'`cube` glues the matrices along an axis they already have (`np.concatenate` or `np.vstack`), giving shape (6, 4). Use `np.stack`, which adds a new first axis.': np.concatenate([matrix, matrix * 10]), '`cube` stacks the matrices along a new last axis, giving shape (3, 4, 2). Stack along a new first axis instead: `np.stack([...])` uses `axis=0` unless told otherwise.': np.stack([matrix, matrix * 10], -1)}
+    expect('cube', cube, np.zeros((2, 3, 4)), check_dtype=False, check_values=False, candidates=cube_mistakes)
 

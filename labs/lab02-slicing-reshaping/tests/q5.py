@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "q5"
 points = 2
 
-@test_case(points=None, hidden=False)
+@test_case(points=0, hidden=False)
 def test_q5_tiles_unrow_has_one_column_per_tile(tiles_unrow):
     """Shape (12288, 80), dtype uint8; mixed-up columns and a missing transpose are named."""
     import numpy as np
