@@ -10,21 +10,26 @@ import pytest
 from autograder import protocol
 from autograder.feedback import Finding
 from autograder.feedback.training import (
+    CASE_KINDS,
     batches_needed,
     count_mistakes,
     describe_count_case,
     expected_count,
     explain_calls,
+    explain_choice,
     explain_count,
     explain_count_function,
     explain_counter,
+    explain_counter_trace,
     explain_fit_params,
     explain_held_out,
     explain_history,
     explain_split_function,
     explain_split_sizes,
+    explain_tried_counter,
     split_point,
     unseen_count_cases,
+    unseen_counter_run,
     unseen_split_cases,
 )
 from autograder.protocol import HistoryRecord
@@ -140,6 +145,16 @@ def test_public_mode_accepts_unknown_whole_numbers_but_not_fractions_or_text():
     assert message(explain_count("c", ..., 60000, 512)).startswith("`c` is not set yet")
 
 
+def test_counts_of_zero_or_less_are_never_right():
+    # in public mode too: a right-typed non-answer must not pass as an unknown whole number
+    for quantity in ("batches", "last_batch", "updates"):
+        for got in (0, -3, 0.0):
+            text = message(explain_count("c", got, 60000, 512, 20, quantity, check_values=False))
+            assert text.startswith(f"`c` is {got}, but ") and "at least" in text
+    # a known mistake that happens to be 0 keeps its own message
+    assert message(explain_count("c", 0, 8, 4, quantity="last_batch")).startswith("`c` is 0, as `n % batch_size`")
+
+
 def test_generic_wrong_count_gets_the_hint():
     assert message(explain_count("c", 119, 60000, 512)) == (
         "`c` is 119, which is not the right value. A batch holds at most `batch_size` samples, and every sample "
@@ -231,6 +246,19 @@ def test_unseen_count_cases_are_seeded_and_mix_every_kind():
     assert first != unseen_count_cases(np.random.default_rng(6), with_epochs=True)
     kinds = {describe_count_case(c) for c in first}
     assert len(kinds) == 3 and all(len(c) == 3 and all(type(v) is int for v in c) for c in first)
+
+
+def test_unseen_count_cases_of_chosen_kinds():
+    kinds = ["divisible", "small", "divisible", "small"]
+    cases = unseen_count_cases(np.random.default_rng(3), kinds=kinds)
+    assert sorted(describe_count_case(c) for c in cases) == sorted(
+        ["the batch size divides the samples evenly", "fewer samples than one batch"] * 2
+    )
+    partial = unseen_count_cases(np.random.default_rng(3), with_epochs=True, kinds=["partial"] * 4)
+    assert {describe_count_case(c) for c in partial} == {"the last batch is only partly filled"} and len(partial) == 4
+    assert set(CASE_KINDS) == {"divisible", "small", "partial"}
+    with pytest.raises(ValueError, match="kinds must be among"):
+        unseen_count_cases(np.random.default_rng(3), kinds=["even"])
 
 
 def test_unseen_split_cases_never_split_on_a_sample():
@@ -340,6 +368,21 @@ def test_explain_history():
     assert message(explain_history("h", ...)).startswith("`h` is not set yet: keep what fit returns")
 
 
+def test_explain_history_rejects_look_alikes_with_history_and_params():
+    from types import SimpleNamespace
+
+    real = history()
+    stand_in = Record("types.SimpleNamespace", dict(real.attrs))
+    expected = (
+        "`h` is a SimpleNamespace with `history` and `params` attributes, not the History that `model.fit` returns: "
+        "train the model and keep what fit returns, `h = model.fit(...)`."
+    )
+    assert message(explain_history("h", stand_in, validation=True)) == expected
+    # in the student's own kernel (public checks) the object itself arrives, not a record
+    live = SimpleNamespace(history=dict(real.history), params=dict(real.params), epoch=list(real.epoch))
+    assert message(explain_history("h", live)) == expected
+
+
 @pytest.mark.parametrize(
     ("epochs", "steps", "expected"),
     [
@@ -410,6 +453,140 @@ def test_counter_right_missing_and_without_the_attribute():
         "`counter` has no `batches` attribute: set `self.batches = 0` in `__init__` and add 1 to it in "
         "`on_train_batch_end`."
     )
+
+
+def test_counter_must_have_watched_the_run():
+    params = {"verbose": 0, "epochs": 8, "steps": 90}
+    watched = Record("__main__.BatchCounter", {"batches": 720, "params": dict(params)})
+    assert explain_counter("counter", watched, 8, 90, run_params=params) is None
+    stand_in = Record("types.SimpleNamespace", {"batches": 720, "params": dict(params)})
+    assert message(explain_counter("counter", stand_in, 8, 90, run_params=params)) == (
+        "`counter` is a SimpleNamespace: it should be an instance of your callback class, `counter = BatchCounter()`, "
+        "passed to `fit` with `callbacks=[counter]`."
+    )
+    unused = Record("__main__.BatchCounter", {"batches": 720, "params": None})
+    assert message(explain_counter("counter", unused, 8, 90, run_params=params)).startswith(
+        "`counter` never took part in a fit: when training starts, Keras hands every callback"
+    )
+    other = Record("__main__.BatchCounter", {"batches": 720, "params": {"verbose": 0, "epochs": 8, "steps": 113}})
+    assert message(explain_counter("counter", other, 8, 90, run_params=params)).startswith(
+        "`counter` watched another fit than the one whose result is in `history`"
+    )
+    # without run_params, only the count matters (as before)
+    assert explain_counter("counter", stand_in, 8, 90) is None
+
+
+# --- a counting callback watched through a fresh fit ------------------------------------------
+
+
+def test_unseen_counter_runs_make_every_miscount_visible():
+    runs = [unseen_counter_run(np.random.default_rng(seed)) for seed in range(40)]
+    assert runs[0] == unseen_counter_run(np.random.default_rng(0))
+    for n, batch_size, epochs, split in runs:
+        n_train = split_point(n, split)
+        assert n_train % batch_size and batches_needed(n_train, batch_size) >= 3 and n > n_train and epochs >= 2
+        assert all(type(v) is int for v in (n, batch_size, epochs)) and type(split) is float
+
+
+def trace(epochs, steps, step=lambda e, k, g: g + 1):
+    return [step(e, k, e * steps + k) for e in range(epochs) for k in range(steps)]
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        ([0] * 12, "In a fresh fit, `batches` of a new `BatchCounter` stayed 0 through every training batch: Keras "
+         "never called your counting method."),
+        ([12] * 12, "In a fresh fit, `batches` of a new `BatchCounter` stayed 12 from the first training batch to "
+         "the last: it must go up by 1 after every batch, as it happens."),
+        (trace(3, 4, lambda e, k, g: e), "In a fresh fit, `batches` of a new `BatchCounter` counts epochs, not "
+         "batches: it only goes up when an epoch ends."),
+        (trace(3, 4, lambda e, k, g: e + 1), "In a fresh fit, `batches` of a new `BatchCounter` counts epochs, not "
+         "batches: it goes up once when each epoch begins."),
+        (trace(3, 4, lambda e, k, g: k + 1), "In a fresh fit, `batches` of a new `BatchCounter` starts again from 1 "
+         "in every epoch"),
+        (trace(3, 4, lambda e, k, g: k), "In a fresh fit, `batches` of a new `BatchCounter` holds the `batch` "
+         "argument"),
+        ([0, 1, 3, 6, 6, 7, 9, 12, 12, 13, 15, 18], "In a fresh fit, `batches` of a new `BatchCounter` adds up the "
+         "`batch` indices"),
+        (trace(3, 4, lambda e, k, g: g + 1 + 2 * e), "In a fresh fit, `batches` of a new `BatchCounter` also counts "
+         "the validation batches"),
+        (trace(3, 4, lambda e, k, g: 2 * g + 2), "In a fresh fit, `batches` of a new `BatchCounter` goes up by 2 "
+         "per training batch"),
+        (trace(3, 4, lambda e, k, g: g + 1 + (g >= 5)), "In a fresh fit, `batches` of a new `BatchCounter` was 7 "
+         "after the 2nd training batch of the 2nd epoch: it should start at 0 and go up by exactly 1"),
+        ([None] * 12, "A new `BatchCounter` has no `batches` attribute while it trains"),
+        (["1"] * 12, "During a fresh fit, `batches` of a new `BatchCounter` was '1': it should be a count"),
+        ([1, 2, 3], "The fresh fit that tests `BatchCounter` did not report one count per training batch"),
+    ],
+)
+def test_counter_trace_mistakes(readings, expected):
+    assert message(explain_counter_trace("BatchCounter", readings, 3, 4, val_steps=2)).startswith(expected)
+
+
+def test_counter_trace_right_in_any_number_type():
+    assert explain_counter_trace("C", trace(3, 4), 3, 4, val_steps=2) is None
+    assert explain_counter_trace("C", [np.int64(v) for v in trace(2, 3)], 2, 3) is None
+    assert explain_counter_trace("C", [float(v) for v in trace(2, 3)], 2, 3) is None
+
+
+def test_tried_counter_reads_what_try_counter_reported():
+    n, batch_size, epochs, split = 36, 7, 2, 0.25  # 27 training samples: 4 batches per epoch, 2 validation
+    params = {"verbose": 0, "epochs": 2, "steps": 4}
+    assert explain_tried_counter("C", {"after_each_batch": trace(2, 4), "params": params}, n, batch_size, epochs,
+                                 split) is None
+    counted_validation = trace(2, 4, lambda e, k, g: g + 1 + 2 * e)
+    assert "also counts the validation batches" in message(
+        explain_tried_counter("C", {"after_each_batch": counted_validation, "params": params}, n, batch_size, epochs,
+                              split)
+    )
+    assert message(explain_tried_counter("C", [1, 2], n, batch_size, epochs, split)).startswith(
+        "`try_counter` did not report what a new `C` counted"
+    )
+    wrong_run = {"after_each_batch": trace(2, 4), "params": {"epochs": 2, "steps": 5}}
+    assert message(explain_tried_counter("C", wrong_run, n, batch_size, epochs, split)).startswith(
+        "`try_counter` did not train with the settings it was given"
+    )
+
+
+# --- multiple choice ---------------------------------------------------------------------------
+
+
+REASONS = {"a": "A is wrong because of this.", "b": "B is wrong because of that.", "d": "D is wrong too."}
+
+
+@pytest.mark.parametrize("got", ["c", "C", " c ", "(c)", "c)", "[C]"])
+def test_choice_right_in_every_spelling(got):
+    assert explain_choice("q", got, REASONS, right="c") is None
+    assert explain_choice("q", got, dict.fromkeys("abcd", "")) is None
+
+
+@pytest.mark.parametrize(
+    ("got", "expected"),
+    [
+        ("a", 'Choice "a" is not right. A is wrong because of this.'),
+        (" B", 'Choice "b" is not right. B is wrong because of that.'),
+        ("e", '`q` is \'e\', which is not one of the choices: set it to one letter, one of "a", "b", "c", "d".'),
+        ("ac", '`q` is \'ac\', which is not one of the choices'),
+        (3, '`q` should be one letter as a string, one of "a", "b", "c", "d", not an int.'),
+        ("", "`q` is not set yet: set it to the letter of your choice"),
+        (..., "`q` is not set yet: set it to the letter of your choice"),
+    ],
+)
+def test_choice_mistakes(got, expected):
+    assert message(explain_choice("q", got, REASONS, right="c")).startswith(expected)
+
+
+def test_public_choice_check_judges_the_form_only():
+    letters = dict.fromkeys("abcd", "")
+    assert explain_choice("q", "a", letters) is None and explain_choice("q", "d", letters) is None
+    assert message(explain_choice("q", "e", letters)).startswith("`q` is 'e', which is not one of the choices")
+
+
+def test_choice_messages_never_name_the_right_letter():
+    for got in ("a", "b", "d", "x", 1, ""):
+        text = message(explain_choice("q", got, REASONS, right="c"))
+        assert '"c"' not in text.replace('"a", "b", "c", "d"', "") and "'c'" not in text
 
 
 # --- nothing gives the answer away ---------------------------------------------------------

@@ -7,8 +7,9 @@ splitting off validation data from the wrong end, or swapping ``epochs`` and ``b
 student's value matches, falling back on :func:`autograder.feedback.explain`.
 
 NumPy and the standard library only: no Keras. A Keras ``History`` arrives in checks as a record
-with ``history``, ``params`` and ``epoch``; a callback as a record of its data attributes. Messages
-may show the student's own values and the task's inputs, never the expected answer.
+with ``history``, ``params`` and ``epoch``; a callback as a record of its data attributes (in the
+student's own kernel, where public checks run, they are the live objects). Messages may show the
+student's own values and the task's inputs, never the expected answer.
 """
 
 from __future__ import annotations
@@ -20,26 +21,32 @@ from typing import Any
 import numpy as np
 
 from autograder.model import FindingCode
+from autograder.transport import Record
 
 from .recognise import Finding, explain
 
 __all__ = [
+    "CASE_KINDS",
     "KERAS_DEFAULT_BATCH_SIZE",
     "batches_needed",
     "count_mistakes",
     "describe_count_case",
     "expected_count",
     "explain_calls",
+    "explain_choice",
     "explain_count",
     "explain_count_function",
     "explain_counter",
+    "explain_counter_trace",
     "explain_fit_params",
     "explain_held_out",
     "explain_history",
     "explain_split_function",
     "explain_split_sizes",
+    "explain_tried_counter",
     "split_point",
     "unseen_count_cases",
+    "unseen_counter_run",
     "unseen_split_cases",
 ]
 
@@ -85,6 +92,12 @@ def expected_count(n: int, batch_size: int, epochs: int | None = None, quantity:
 
 
 # --- counts -------------------------------------------------------------------------------
+
+_AT_LEAST_ONE = {
+    "batches": "an epoch over at least one sample always has at least one batch.",
+    "last_batch": "the last batch of an epoch always holds at least one sample.",
+    "updates": "a run of at least one epoch updates the weights at least once per epoch.",
+}
 
 
 def _fmt(value: Any) -> str:
@@ -252,6 +265,10 @@ def explain_count(
         candidates.update(_split_count_mistakes(name, int(n), batch_size, epochs, quantity, validation_split))
     candidates.update(extra or {})
     candidates = {m: v for m, v in candidates.items() if not np.isclose(v, want, rtol=0, atol=1e-9)}
+    number = _as_count(got)
+    known = number is not None and any(np.isclose(number, v, rtol=0, atol=1e-9) for v in candidates.values())
+    if number is not None and number <= 0 < want and not known:
+        return Finding(FindingCode.VALUES, f"`{name}` is {_fmt(got)}, but {_AT_LEAST_ONE[quantity]}")
     return explain(name, got, want, candidates=candidates, check_values=check_values, hint=_HINTS[quantity])
 
 
@@ -325,14 +342,25 @@ def explain_count_function(
     return explain_calls(name, func, cases, judge, show_inputs=show_inputs, describe=describe_count_case)
 
 
-def unseen_count_cases(rng: np.random.Generator, count: int = 6, *, with_epochs: bool = False) -> list[tuple]:
+CASE_KINDS = ("divisible", "small", "partial")
+"""Kinds of counting case: the batch size divides the samples evenly, fewer samples than one batch,
+and a partly filled last batch."""
+
+
+def unseen_count_cases(
+    rng: np.random.Generator, count: int = 6, *, with_epochs: bool = False, kinds: Sequence[str] | None = None
+) -> list[tuple]:
     """(samples, batch_size[, epochs]) cases for hidden checks, from the check's own seeded ``rng``.
 
-    Always mixes the three kinds of case that catch different mistakes: a batch size that divides
-    the samples evenly, fewer samples than one batch, and a partly filled last batch.
+    By default mixes the three kinds of case that catch different mistakes (see ``CASE_KINDS``); with
+    ``kinds``, one case of each kind listed (in a shuffled order), so that a check can give the
+    typical case and the edge cases their own points.
     """
-    kinds = ["divisible", "small", "partial", "partial", "divisible", "partial"]
-    kinds = [kinds[i % len(kinds)] for i in range(count)]
+    if kinds is None:
+        kinds = ["divisible", "small", "partial", "partial", "divisible", "partial"]
+        kinds = [kinds[i % len(kinds)] for i in range(count)]
+    elif any(kind not in CASE_KINDS for kind in kinds):
+        raise ValueError(f"kinds must be among {CASE_KINDS}, not {list(kinds)}")
     cases = []
     for kind in rng.permutation(kinds):
         b = int(rng.integers(8, 1025))
@@ -509,6 +537,11 @@ def explain_history(name: str, history: Any, *, validation: bool = False) -> Fin
     if not isinstance(logs, dict) or not isinstance(params, dict):
         return Finding(FindingCode.TYPE,
             f"`{name}` should be the History that `model.fit(...)` returns, not {_a(history)}.")
+    if not _is_keras_history(history):
+        return Finding(FindingCode.TYPE,
+            f"`{name}` is {_kind_of(history)} with `history` and `params` attributes, not the History that "
+            f"`model.fit` returns: train the model and keep what fit returns, `{name} = model.fit(...)`.",
+        )
     if not any(len(values) for values in logs.values()):
         return Finding(FindingCode.EMPTY, f"`{name}` recorded no epoch: did `fit` train for at least one epoch?")
     if validation and not any(key.startswith("val_") for key in logs):
@@ -516,6 +549,34 @@ def explain_history(name: str, history: Any, *, validation: bool = False) -> Fin
             f"`{name}` has no validation entries such as `val_loss`: pass `validation_split=` to `fit`.",
         )
     return None
+
+
+_HISTORY_TYPE = "keras.callbacks.History"
+"""The type name a Keras History record carries (``protocol.HistoryRecord.TYPE_NAME``)."""
+
+
+def _type_name(value: Any) -> str:
+    """``module.Class`` of a student's object, read from its record when it crossed as data."""
+    if isinstance(value, Record):
+        return value.type_name
+    return f"{type(value).__module__}.{type(value).__qualname__}"
+
+
+def _kind_of(value: Any) -> str:
+    """'a SimpleNamespace', 'a BatchCounter': the class of a student's object, for a sentence."""
+    short = _type_name(value).rsplit(".", 1)[-1]
+    return f"{'an' if short[:1].lower() in 'aeiou' else 'a'} {short}"
+
+
+def _is_keras_history(value: Any) -> bool:
+    if isinstance(value, Record):
+        return value.type_name == _HISTORY_TYPE
+    return any(c.__name__ == "History" and c.__module__.startswith("keras") for c in type(value).__mro__)
+
+
+def _from_notebook(value: Any) -> bool:
+    """Whether the object is an instance of a class the notebook itself defines."""
+    return _type_name(value).startswith("__main__.")
 
 
 def _fit_settings_mistakes(
@@ -594,17 +655,32 @@ def _counter_mistakes(name: str, label: str, epochs: int, steps: int, val_steps:
 
 
 def explain_counter(
-    name: str, counter: Any, epochs: int, steps: int, *, attr: str = "batches", val_steps: int | None = None
+    name: str,
+    counter: Any,
+    epochs: int,
+    steps: int,
+    *,
+    attr: str = "batches",
+    val_steps: int | None = None,
+    run_params: Mapping[str, Any] | None = None,
 ) -> Finding | None:
     """``counter.<attr>`` should count every training batch of a fit: ``epochs * steps``.
 
     Recognises a callback that never ran, that counts epochs, one epoch's batches, batch indices or
-    validation batches too (given ``val_steps``), and one that saw two fits.
+    validation batches too (given ``val_steps``), and one that saw two fits. With ``run_params``
+    (the ``history.params`` of the run it should have watched), ``counter`` must also be an
+    instance of a class the notebook defines that took part in that very fit: Keras hands every
+    callback of a fit the run's ``params``, so a stand-in object or a counter that was never passed
+    to ``fit`` is caught even when its count was typed in by hand.
     """
     label = f"{name}.{attr}"
     if counter is None or counter is Ellipsis:
         return Finding(FindingCode.MISSING,
             f"`{name}` is not set yet: create it from your callback class and pass it to fit.")
+    if run_params is not None:
+        finding = _took_part(name, counter, run_params)
+        if finding is not None:
+            return finding
     got = getattr(counter, attr, None)
     if got is None:
         return Finding(FindingCode.ATTRIBUTE,
@@ -614,3 +690,191 @@ def explain_counter(
     epochs, steps = int(epochs), int(steps)
     candidates = _counter_mistakes(name, label, epochs, steps, val_steps)
     return explain(label, got, epochs * steps, candidates=candidates, hint="Add 1 in `on_train_batch_end`.")
+
+
+def _took_part(name: str, counter: Any, run_params: Mapping[str, Any]) -> Finding | None:
+    """None when ``counter`` is a notebook-defined callback that was among the callbacks of the run."""
+    if not _from_notebook(counter):
+        return Finding(FindingCode.TYPE,
+            f"`{name}` is {_kind_of(counter)}: it should be an instance of your callback class, "
+            f"`{name} = BatchCounter()`, passed to `fit` with `callbacks=[{name}]`.",
+        )
+    params = getattr(counter, "params", None)
+    if not isinstance(params, dict) or not params:
+        return Finding(FindingCode.ATTRIBUTE,
+            f"`{name}` never took part in a fit: when training starts, Keras hands every callback in "
+            f"`callbacks=[...]` the run's settings (`{name}.params`), and `{name}` has none. Pass "
+            f"`callbacks=[{name}]` to the fit whose result you keep, and do not replace `{name}` afterwards.",
+        )
+    if dict(params) != dict(run_params):
+        return Finding(FindingCode.FIT_SETTINGS,
+            f"`{name}` watched another fit than the one whose result is in `history` (`{name}.params` and "
+            f"`history.params` differ): create the counter, pass it to that fit, and keep what it returns.",
+        )
+    return None
+
+
+# --- a batch-counting callback run by a fresh fit at grading time ---------------------------------
+
+
+def unseen_counter_run(rng: np.random.Generator) -> tuple[int, int, int, float]:
+    """(samples, batch_size, epochs, validation_split) for a small fit that tests a counting callback.
+
+    The training part never divides evenly (its last batch is partly filled), every epoch has at
+    least three training batches and one validation batch, and there are at least two epochs, so
+    that each typical miscount leaves a different trace.
+    """
+    while True:
+        n = int(rng.integers(24, 73))
+        batch_size = int(rng.integers(3, 9))
+        split = float(rng.choice((0.2, 0.25)))
+        n_train = split_point(n, split)
+        if n_train % batch_size and batches_needed(n_train, batch_size) >= 3 and n - n_train >= 1:
+            return n, batch_size, int(rng.integers(2, 4)), split
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _trace_mistakes(epochs: int, steps: int, val_steps: int) -> list[tuple[list[int], str]]:
+    """Traces (the count after each training batch) that typical miscounting callbacks leave."""
+    positions = [(e, k) for e in range(epochs) for k in range(steps)]
+    sums, total = [], 0
+    for _, k in positions:
+        total += k
+        sums.append(total)
+    return [
+        ([e for e, _ in positions], "counts epochs, not batches: it only goes up when an epoch ends. Count in "
+         "`on_train_batch_end`, which runs after every batch."),
+        ([e + 1 for e, _ in positions], "counts epochs, not batches: it goes up once when each epoch begins. Count "
+         "in `on_train_batch_end`, which runs after every batch."),
+        ([k + 1 for _, k in positions], "starts again from 1 in every epoch: keep adding 1 across epochs, never "
+         "reset it (the `batch` argument restarts at 0 in each epoch, so do not copy it)."),
+        ([k for _, k in positions], "holds the `batch` argument, the batch's position within its epoch: add 1 to "
+         "the count instead."),
+        (sums, "adds up the `batch` indices: add 1 per batch instead."),
+        ([e * steps + k + 1 + e * val_steps for e, k in positions], "also counts the validation batches that run "
+         "after each epoch: count only in `on_train_batch_end`, not in `on_test_batch_end`."),
+        ([2 * (e * steps + k + 1) for e, k in positions], "goes up by 2 per training batch: count in one "
+         "method only, `on_train_batch_end`."),
+    ]
+
+
+def explain_counter_trace(
+    name: str, trace: Any, epochs: int, steps: int, *, val_steps: int = 0, attr: str = "batches"
+) -> Finding | None:
+    """``trace``: ``counter.<attr>`` read after every training batch of a fresh fit; it must be 1, 2, 3, ...
+
+    A count that never moves (typed in, set once from ``self.params``, or a method Keras never
+    calls), counts of epochs, per-epoch counts, batch indices and their sums, validation batches
+    counted too, and a count that goes up twice per batch each get their own message. Messages
+    describe the run ("the 2nd epoch"), never its settings.
+    """
+    label = f"`{attr}` of a new `{name}`"
+    epochs, steps, val_steps = int(epochs), int(steps), int(val_steps)
+    want = list(range(1, epochs * steps + 1))
+    if not isinstance(trace, (list, tuple)) or len(trace) != len(want):
+        return Finding(FindingCode.LENGTH,
+            f"The fresh fit that tests `{name}` did not report one count per training batch: run the cell "
+            "that defines `try_counter` as it is given.",
+        )
+    if any(v is None for v in trace):
+        return Finding(FindingCode.ATTRIBUTE,
+            f"A new `{name}` has no `{attr}` attribute while it trains: set `self.{attr} = 0` in `__init__` "
+            f"and add 1 to it in `on_train_batch_end`.",
+        )
+    if any(_as_count(v) is None for v in trace):
+        shown = next(v for v in trace if _as_count(v) is None)
+        return Finding(FindingCode.TYPE, f"During a fresh fit, {label} was {shown!r}: it should be a count, a number.")
+    got = [_as_count(v) for v in trace]
+    if got == want:
+        return None
+    if len(set(got)) == 1:
+        if got[0] == 0:
+            return Finding(FindingCode.VALUES,
+                f"In a fresh fit, {label} stayed 0 through every training batch: Keras never called your counting "
+                "method. Name it exactly `on_train_batch_end(self, batch, logs=None)` and add 1 there.",
+            )
+        return Finding(FindingCode.VALUES,
+            f"In a fresh fit, {label} stayed {_fmt(got[0])} from the first training batch to the last: it must go "
+            "up by 1 after every batch, as it happens. A number typed in, or worked out once from `self.params`, "
+            "does not count the batches.",
+        )
+    for trace_of, message in _trace_mistakes(epochs, steps, val_steps):
+        if got == trace_of and trace_of != want:
+            return Finding(FindingCode.CANDIDATE, f"In a fresh fit, {label} {message}")
+    first = next(i for i, (g, w) in enumerate(zip(got, want, strict=True)) if g != w)
+    epoch, batch = divmod(first, steps)
+    return Finding(FindingCode.VALUES,
+        f"In a fresh fit, {label} was {_fmt(got[first])} after the {_ordinal(batch + 1)} training batch of the "
+        f"{_ordinal(epoch + 1)} epoch: it should start at 0 and go up by exactly 1 after every training batch, "
+        "across all the epochs.",
+    )
+
+
+def _as_count(value: Any) -> int | float | None:
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return None
+
+
+def explain_tried_counter(
+    name: str, result: Any, n: int, batch_size: int, epochs: int, validation_split: float
+) -> Finding | None:
+    """Judge what ``try_counter(n, batch_size, epochs, validation_split)`` reported about the student's class.
+
+    ``result`` is ``{"after_each_batch": [...], "params": history.params}`` of a fresh fit with a new
+    instance of the class; see :func:`explain_counter_trace`.
+    """
+    n_train = split_point(n, validation_split)
+    steps, val_steps = batches_needed(n_train, batch_size), batches_needed(int(n) - n_train, batch_size)
+    if not isinstance(result, dict) or "after_each_batch" not in result or "params" not in result:
+        return Finding(FindingCode.TYPE,
+            f"`try_counter` did not report what a new `{name}` counted: run its cell as it is given.")
+    params = result["params"] if isinstance(result["params"], dict) else {}
+    if (params.get("epochs"), params.get("steps")) != (int(epochs), steps):
+        return Finding(FindingCode.FIT_SETTINGS,
+            "`try_counter` did not train with the settings it was given: run its cell as it is given.")
+    return explain_counter_trace(name, result["after_each_batch"], epochs, steps, val_steps=val_steps)
+
+
+# --- multiple choice ---------------------------------------------------------------------------
+
+
+def _letter(got: Any) -> str | None:
+    """A choice as the student may write it: "c", "C", " c ", "(c)", "c)"; None for anything else."""
+    if not isinstance(got, str):
+        return None
+    text = got.strip().strip("().[]").strip().lower()
+    return text if len(text) == 1 and text.isalpha() else None
+
+
+def explain_choice(
+    name: str, got: Any, reasons: Mapping[str, str], right: str | None = None
+) -> Finding | None:
+    """A multiple-choice answer: one letter, as a string.
+
+    ``reasons`` maps each wrong letter to why that choice is wrong; ``right`` is the right letter.
+    Without ``right`` (public checks) only the form is checked: one of the letters. A wrong choice's
+    message explains that choice only, never which letter is right.
+    """
+    letters = sorted({*reasons, *([right] if right else [])})
+    listed = ", ".join(f'"{letter}"' for letter in letters)
+    if got is None or got is Ellipsis or (isinstance(got, str) and not got.strip()):
+        return Finding(FindingCode.MISSING,
+            f"`{name}` is not set yet: set it to the letter of your choice, as a string such as `\"a\"`.")
+    letter = _letter(got)
+    if not isinstance(got, str):
+        return Finding(FindingCode.TYPE,
+            f"`{name}` should be one letter as a string, one of {listed}, not {_a(got)}.")
+    if letter not in letters:
+        return Finding(FindingCode.VALUES,
+            f"`{name}` is {got!r}, which is not one of the choices: set it to one letter, one of {listed}.")
+    if right is None or letter == right:
+        return None
+    return Finding(FindingCode.CANDIDATE, f"Choice \"{letter}\" is not right. {reasons[letter]}")

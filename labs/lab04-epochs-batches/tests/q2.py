@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "q2"
 points = 2
 
-@test_case(points=None, hidden=False)
+@test_case(points=0, hidden=False)
 def test_q2_examples_from_the_question(batches_per_epoch):
     """`batches_per_epoch(10, 4)` is 3 and `batches_per_epoch(8, 4)` is 2."""
     from autograder.feedback.training import explain_count_function

@@ -5,7 +5,7 @@ OK_FORMAT = False
 name = "q3"
 points = 2
 
-@test_case(points=None, hidden=False)
+@test_case(points=0, hidden=False)
 def test_q3_examples_from_the_question(last_batch_size):
     """`last_batch_size(10, 4)` is 2 and `last_batch_size(8, 4)` is 4."""
     from autograder.feedback.training import explain_count_function

@@ -5,16 +5,17 @@ OK_FORMAT = False
 name = "q8"
 points = 2
 
-@test_case(points=None, hidden=False)
+@test_case(points=0, hidden=False)
 def test_q8_held_out_samples_are_the_last_ones(x_val, y_val, model, history):
     """Blocks from the end of the data; the trained model's loss on them matches the last `val_loss`."""
     import numpy as np
     from sklearn.datasets import load_digits
     from autograder.feedback.training import explain_held_out, explain_history
+    validation_split = 0.2
     digits = load_digits()
     data = {'x_val': digits.data.astype('float32') / 16, 'y_val': digits.target}
     for name, got in (('x_val', x_val), ('y_val', y_val)):
-        finding = explain_held_out(name, got, data[name], 0.2, check_values=False)
+        finding = explain_held_out(name, got, data[name], validation_split, check_values=False)
         assert finding is None, finding.message
     assert len(x_val) == len(y_val), '`x_val` and `y_val` should hold the same number of samples.'
     if explain_history('history', history, validation=True) is None:
