@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.pids import running
+
 log = logging.getLogger(__name__)
 
 ROOT = Path("/sys/fs/cgroup")
@@ -80,23 +82,13 @@ def _write(path: Path, value: str) -> None:
     path.write_text(value)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_stale() -> int:
     """Remove the (empty) groups of graders that are gone, e.g. killed with SIGKILL; how many were removed."""
     removed = 0
     for parent in (ROOT, ROOT / "pids", ROOT / "memory"):
         for group in parent.glob("autograder-*-*") if parent.is_dir() else ():
             pid = group.name.split("-")[1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not running(int(pid)):
                 with contextlib.suppress(OSError):
                     group.rmdir()
                     removed += 1

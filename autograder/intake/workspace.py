@@ -30,6 +30,7 @@ from pathlib import Path
 
 from autograder.intake.archive import Budget
 from autograder.model import Candidate
+from autograder.pids import running
 
 log = logging.getLogger(__name__)
 
@@ -132,17 +133,7 @@ def _is_stale(entry: Path) -> bool:
     pid = int(match["pid"])
     if pid == os.getpid():
         return all(workspace.root != entry.resolve() for workspace in _OPEN)
-    return not _running(pid)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return not running(pid)
 
 
 def _new_folder(parent: Path) -> Path:
