@@ -65,12 +65,11 @@ def assert_hidden_messages_reveal_nothing(result: SubmissionResult) -> None:
                 assert not re.search(r"shape \((2|3|6|7), \d+\)", message), message
 
 
-def test_solution_scores_full_marks_well_under_a_minute(lab03, make_submission):
+def test_solution_scores_full_marks(lab03, make_submission):
     result = grade(lab03, make_submission("solution", lab=LAB, solved="all"))
     assert (result.status, result.score, result.max_score) == ("graded", 22, 22)
     assert all(c.passed for q in result.questions for c in q.checks)
     assert [q.name for q in result.questions] == QUESTIONS
-    assert result.duration < 45, f"grading the solution took {result.duration:.1f} s"
 
 
 def test_public_checks_carry_no_points_and_values_carry_them_all(lab03):

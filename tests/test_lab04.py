@@ -155,7 +155,7 @@ def graded(course, lab04, tmp_path_factory):
     return get
 
 
-def test_solution_scores_full_marks_within_seconds(graded):
+def test_solution_scores_full_marks(graded):
     result = graded("solution")
     assert (result.status, result.score, result.max_score) == ("graded", 23, 23)
     assert {q.name: q.max_score for q in result.questions} == POINTS
@@ -163,9 +163,6 @@ def test_solution_scores_full_marks_within_seconds(graded):
     assert all(len(q.checks) >= 2 and any(c.hidden for c in q.checks) for q in result.questions)
     # every point is earned by a hidden check: public checks only judge the form and name known slips
     assert all(c.points == 0 for q in result.questions for c in q.checks if not c.hidden)
-    # About 10 s on an idle 2-core machine (Keras start-up, an 8-epoch fit, two tiny fits, probe rounds), far
-    # more when other jobs share the cores.
-    assert result.duration < 90, f"grading the solution took {result.duration:.1f} s"
 
 
 def test_grading_twice_gives_identical_results(graded, lab04):
