@@ -20,7 +20,8 @@ CLASSES: dict[str, dict[str, dict[str, str] | str]] = {
     "lab01-tensors": {
         "ada": "all",
         "ben": {
-            "q2": "images_rank = len(images)\nimages_shape = images.shape\nimages_dtype = images.dtype",
+            "q1": "scalar = np.array(7)\nvector = np.arange(5)",
+            "q2": "images_rank = len(images)\nimages_shape = images[0].shape\nimages_dtype = images.dtype",
             "q3": "matrix = np.arange(12).reshape(4, 3).T\ncube = np.stack([matrix, matrix * 10])",
             "q5": "pixels = (images * 255 / 16).astype('uint8')",
             "q6": "scaled = pixels / 255",
@@ -36,6 +37,7 @@ CLASSES: dict[str, dict[str, dict[str, str] | str]] = {
             "q2": "lower_right = images[:, :4, :4]",
             "q5": "tiles_unrow = tiles.reshape(-1, 80)",
             "q6": "labels_row = labels.T",
+            "q9": "q9_answer = ('a', 'a', 'd', 'c')",
         },
         "chloe": {
             "q4": "def batch(k, size=32):\n    return tiles[k:k + size]",
@@ -47,10 +49,14 @@ CLASSES: dict[str, dict[str, dict[str, str] | str]] = {
         "ada": "all",
         "ben": {
             "q2": "plus_rows = M + row_offsets\nplus_cols = M.T + col_offsets",
-            "q5": "v_dot_v = v * v\nA_dot_v = A * v\nA_dot_C = A @ C\ngram = A.reshape(3, 4) @ A",
-            "q7": "summed = first_three + last_three\nblended = (first_three + last_three) // 2",
+            "q3": 'broadcast_choices = "acdfg"',
+            "q6": "v_dot_v = v * v\nA_dot_v = A * v\nA_dot_C = A @ C\ngram = A.reshape(3, 4) @ A",
+            "q9": "summed = first_three + last_three\nblended = (first_three + last_three) // 2",
         },
-        "chloe": {"q8": "def dense_forward(X, W, b):\n    return X @ W + b\n\n\nmanual_out = dense_forward(X, W, b)"},
+        "chloe": {
+            "q8": 'product_choice = "b"',
+            "q10": "def dense_forward(X, W, b):\n    return X @ W + b\n\n\nmanual_out = dense_forward(X, W, b)",
+        },
         "dev": {},
     },
     "lab04-epochs-batches": {
@@ -59,6 +65,7 @@ CLASSES: dict[str, dict[str, dict[str, str] | str]] = {
             "q1": "mnist_batches = N_MNIST // MNIST_BATCH_SIZE\nmnist_last_batch = 96\nmnist_updates = 2360",
             "q2": "def batches_per_epoch(n, batch_size):\n    return n // batch_size",
             "q4": "def weight_updates(n, batch_size, epochs):\n    return epochs",
+            "q9": 'q9_answer = "b"',
         },
         "chloe": {"q8": "x_val = x[:n_val]\ny_val = y[:n_val]"},
         "dev": {},
@@ -66,8 +73,12 @@ CLASSES: dict[str, dict[str, dict[str, str] | str]] = {
     "lab05-keras-model": {
         "ada": "all",
         "ben": {
-            "q4": "history = model.fit(X_train, train_targets, 20, 64, verbose=0)",
+            "q4": (
+                "history = model.fit(X_train, train_targets, epochs=20, batch_size=64,\n"
+                "                    validation_data=(X_test, test_targets), verbose=0)"
+            ),
             "q5": "acc_curve = history.history['acc']\nval_acc_curve = history.history['val_acc']\nbest_epoch = 1",
+            "q8": "q8_answer = 'a'",
         },
         "dev": {},
     },
@@ -78,7 +89,7 @@ Every lab also gets gina.txt (not a notebook) and hal.zip (a grader.export() zip
 SLIPS = {
     "lab01-tensors": {"q7": "color_batch = np.zeros((16, 3, 8, 8))"},
     "lab02-slicing-reshaping": {"q6": "labels_row = labels.reshape(80, 1)"},
-    "lab03-tensor-operations": {"q7": "summed = first_three + last_three\nblended = (first_three + last_three) // 2"},
+    "lab03-tensor-operations": {"q9": "summed = first_three + last_three\nblended = (first_three + last_three) // 2"},
     "lab04-epochs-batches": {"q2": "def batches_per_epoch(n, batch_size):\n    return n // batch_size + 1"},
     "lab05-keras-model": {
         "q5": "acc_curve = history.history['acc']\nval_acc_curve = history.history['val_acc']\nbest_epoch = 1"

@@ -10,7 +10,10 @@ import pytest
 
 from autograder import protocol
 from autograder.feedback.keras import (
+    accuracy_keys,
     as_record,
+    class_numbers,
+    digits_split,
     explain_accuracy,
     explain_classes,
     explain_compile,
@@ -18,13 +21,25 @@ from autograder.feedback.keras import (
     explain_history,
     explain_history_key,
     explain_layers,
+    explain_learning_curves,
     explain_loss_labels,
     explain_model,
     explain_param_count,
     explain_predictions,
+    explain_trained,
+    explain_validation,
     loss_name,
+    scores,
 )
-from autograder.protocol import HistoryRecord, KerasLayerRecord, KerasModelRecord, OptimizerRecord
+from autograder.protocol import (
+    AxesRecord,
+    FigureRecord,
+    HistoryRecord,
+    KerasLayerRecord,
+    KerasModelRecord,
+    LineRecord,
+    OptimizerRecord,
+)
 from autograder.transport import FunctionRef, Opaque, Record
 
 SPARSE = "sparse_categorical_crossentropy"
@@ -121,8 +136,8 @@ def test_missing_and_non_models():
 def test_unbuilt_model_says_to_give_the_input_shape():
     assert explain_model("model", model(built=False), 10, n_features=64) == (
         "`model` is not built: no layer knows the shape of the input, so the model has no weights yet "
-        "(0 parameters). Start it with `keras.Input(shape=(64,))` as the first layer, or give the first Dense "
-        "layer `input_shape=(64,)`."
+        "(0 parameters). Start it with `keras.Input(shape=(64,))` as the first entry of the list in "
+        "`keras.Sequential([...])`."
     )
 
 
@@ -216,8 +231,10 @@ def test_compile_settings():
 def test_compile_metrics():
     assert explain_compile(model(metrics=("acc",))) == (
         "`model` reports the metric 'acc': the task asks for `metrics=['accuracy']`. Keras names the history "
-        "entries after the metric, so the rest of the lab reads 'accuracy' and 'val_accuracy'."
+        "entries after the metrics exactly as you write them in compile."
     )
+    assert explain_compile(model(metrics=("acc",)), metric=("accuracy", "acc")) is None
+    assert "reports the metric 'mse'" in explain_compile(model(metrics=("mse",)), metric=("accuracy", "acc"))
     assert explain_compile(model(metrics=())) == (
         "`model` is compiled without metrics: pass `metrics=['accuracy']` so fit and evaluate report it."
     )
@@ -306,9 +323,15 @@ def test_epochs_and_batch_size_swapped_and_no_validation():
     assert message == (
         "`history` comes from a fit with 64 epochs of 68 batches: epochs and batch_size are swapped. Pass both "
         "by name, `epochs=...` and `batch_size=...` (by position, fit takes batch_size before epochs). "
-        "`history` has no 'val_' entries, so fit ran without validation data: pass "
-        "`validation_data=(inputs, targets)` to fit to measure the held-out data after every epoch."
+        "`history` has no 'val_' entries, so fit ran without validation data: hold out part of the training "
+        "data, with `validation_split=...` or with `validation_data=(inputs, targets)` split off it yourself, so "
+        "that fit measures it after every epoch."
     )
+
+
+def test_swapped_epochs_and_batch_size_without_the_sample_count():
+    assert "epochs and batch_size are swapped" in fit_check(history(epochs=64, steps=54), n_samples=None)
+    assert fit_check(history(steps=17), n_samples=None) is None
 
 
 def test_other_schedule_and_content_problems():
@@ -317,6 +340,7 @@ def test_other_schedule_and_content_problems():
     )
     assert fit_check(history(steps=43)).startswith("`history` shows 43 batches per epoch, so fit used another batch")
     assert "records only 'acc', 'loss', 'val_acc', 'val_loss'" in fit_check(history(metric="acc"))
+    assert fit_check(history(metric="acc"), metric=("accuracy", "acc")) is None
     broken = history()
     broken.history["loss"][-1] = float("nan")
     assert "became NaN" in fit_check(broken)
@@ -325,12 +349,12 @@ def test_other_schedule_and_content_problems():
 def test_reading_a_key_that_does_not_exist():
     assert explain_history_key("acc_curve", None, history(), "accuracy") == (
         "`acc_curve` is not set: reading it from `history.history` probably raised a KeyError, a key that does not "
-        "exist. This history has the keys 'accuracy', 'loss', 'val_accuracy', 'val_loss'. Keras 3 names the "
-        "accuracy 'accuracy' (and 'val_accuracy'); 'acc' is the name in older code. List them with "
-        "`history.history.keys()`."
+        "exist. This history has the keys 'accuracy', 'loss', 'val_accuracy', 'val_loss'. The keys are the metric "
+        "names exactly as compile got them: `metrics=['accuracy']` gives 'accuracy' and 'val_accuracy', "
+        "`metrics=['acc']` gives 'acc' and 'val_acc'. List them with `history.history.keys()`."
     )
     message = explain_history_key("val_loss_curve", None, history(validation=False), "val_loss")
-    assert "There are no 'val_' keys because fit ran without `validation_data`." in message
+    assert "There are no 'val_' keys because fit ran without validation data." in message
 
 
 def test_history_curves():
@@ -452,3 +476,159 @@ def test_evaluate_results():
     assert "do not match what `model.evaluate` gives" in explain_evaluate(NAMES, (0.3, 0.9), [0.09, 0.97])
     assert "is not set yet" in explain_evaluate(NAMES, (None, 0.9))
     assert "should be one number" in explain_evaluate(NAMES, ("0.1", 0.9))
+
+
+# --- validation held out from the training data ---------------------------------------------------
+
+
+def test_scores_and_class_numbers():
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [1.0, 0.0]], dtype="float32")
+    loss, acc = scores(probs, np.array([0, 0, 0]))
+    assert acc == pytest.approx(2 / 3)
+    assert loss == pytest.approx(-(np.log(0.9) + np.log(0.2)) / 3)
+    clipped, _ = scores(probs, np.array([1, 1, 1]), clipped=True)
+    assert clipped == pytest.approx(-(np.log(0.1) + np.log(0.8) + np.log(1e-7)) / 3, rel=1e-6)
+    assert np.array_equal(class_numbers(ONE_HOT), LABELS)
+    assert np.array_equal(class_numbers(LABELS.reshape(-1, 1).astype("float32")), LABELS)
+    assert class_numbers(np.full((6, 10), 0.1)) is None and class_numbers([1, 2]) is None
+    assert accuracy_keys(history()) == ("accuracy", "val_accuracy")
+    assert accuracy_keys(history(metric="acc")) == ("acc", "val_acc")
+    assert accuracy_keys(None) is None
+
+
+def test_digits_split_is_the_labs_split():
+    X_train, X_test, y_train, y_test = digits_split()
+    assert (X_train.shape, X_test.shape, y_train.shape, y_test.shape) == ((1347, 64), (450, 64), (1347,), (450,))
+    assert X_train.dtype == np.float32 and X_train.min() >= 0 and X_train.max() == 1
+    X_train[0, 0] = 99
+    assert digits_split()[0][0, 0] != 99, "each call gets its own copy"
+
+
+N_TRAIN, BATCH = 20, 4
+TRAIN = np.arange(N_TRAIN * 3, dtype="float32").reshape(N_TRAIN, 3) / 100
+TRAIN_LABELS = np.random.default_rng(3).integers(0, 10, size=N_TRAIN)
+TRAIN_PROBS = probabilities(N_TRAIN, seed=4)
+TEST_LABELS = np.random.default_rng(5).integers(0, 10, size=8)
+TEST_PROBS = probabilities(8, seed=6)
+
+
+def fitted(rows=slice(16, None), steps=4, probs=TRAIN_PROBS, labels=TRAIN_LABELS, clipped=False) -> Record:
+    """A History whose last validation numbers are the model's on ``rows``."""
+    val_loss, val_acc = scores(probs[rows], labels[rows], clipped=clipped)
+    hist = history(steps=steps)
+    hist.history["val_loss"][-1], hist.history["val_accuracy"][-1] = val_loss, val_acc
+    return hist
+
+
+def validation(hist, **kwargs):
+    options = {
+        "train_inputs": TRAIN, "train_probs": TRAIN_PROBS, "train_labels": TRAIN_LABELS, "test_probs": TEST_PROBS,
+        "test_labels": TEST_LABELS, "fraction": 0.2, "batch_size": BATCH,
+    }
+    return explain_validation(hist, **(options | kwargs))
+
+
+def test_validation_split_and_an_explicit_split_pass():
+    assert validation(fitted()) is None
+    assert validation(fitted(clipped=True)) is None
+    rows = [3, 7, 11, 15]
+    rest = [i for i in range(N_TRAIN) if i not in rows]
+    explicit = {"held_out": (TRAIN[rows], TRAIN_LABELS[rows]), "fit_part": (TRAIN[rest], TRAIN_LABELS[rest])}
+    assert validation(fitted(rows), **explicit) is None
+    one_hot = {"held_out": (TRAIN[rows], np.eye(10)[TRAIN_LABELS[rows]]), "fit_part": explicit["fit_part"]}
+    assert validation(fitted(rows), **one_hot) is None
+
+
+def test_validation_on_the_test_set_or_the_training_data():
+    on_test = fitted(slice(None), probs=TEST_PROBS, labels=TEST_LABELS, steps=5)
+    assert validation(on_test).startswith("`history` was validated on the test set.")
+    assert validation(fitted(slice(None), steps=5)).startswith("`history` was validated on the training data itself.")
+    assert validation(fitted(slice(0, 4), steps=5)).startswith(
+        "fit trained on all 20 training pictures, so whatever it validated on was either trained on too"
+    )
+    assert "which is not a fifth held out of 20 pictures" in validation(fitted(steps=8))
+    assert "not those of the trained model on the last fifth" in validation(fitted(slice(0, 4)))
+
+
+def test_explicit_splits_that_are_wrong():
+    rows, rest = [3, 7, 11, 15], [i for i in range(N_TRAIN) if i not in (3, 7, 11, 15)]
+    held_out, fit_part = (TRAIN[rows], TRAIN_LABELS[rows]), (TRAIN[rest], TRAIN_LABELS[rest])
+    hist = fitted(rows)
+    assert "holds pictures that are not rows of `X_train`" in validation(hist, held_out=(TRAIN[rows] + 5, held_out[1]))
+    assert "`val_targets` are not the labels" in validation(hist, held_out=(held_out[0], held_out[1] + 1))
+    assert "holds 3 of the 20 training pictures" in validation(hist, held_out=(TRAIN[rows[:3]], held_out[1][:3]))
+    assert "`X_fit` is not set to rows of `X_train`" in validation(hist, held_out=held_out)
+    overlap = (TRAIN[[*rest, 3]], TRAIN_LABELS[[*rest, 3]])
+    assert "`X_fit` and `X_val` share pictures" in validation(hist, held_out=held_out, fit_part=overlap)
+    short = (TRAIN[rest[1:]], TRAIN_LABELS[rest[1:]])
+    assert "leave out some training pictures" in validation(hist, held_out=held_out, fit_part=short)
+    unlabelled = (fit_part[0], fit_part[1] * 0)
+    assert "`fit_targets` are not the labels" in validation(hist, held_out=held_out, fit_part=unlabelled)
+    assert "fit ran 5 batches per epoch" in validation(fitted(rows, steps=5), held_out=held_out, fit_part=fit_part)
+    assert "not those of the trained model on `X_val`" in validation(
+        fitted([0, 1, 2, 4]), held_out=held_out, fit_part=fit_part
+    )
+
+
+def test_validation_needs_a_history_with_validation_numbers():
+    assert "is not the History" in validation(None)
+    assert "has no validation loss and accuracy" in validation(history(validation=False))
+
+
+def test_a_model_built_again_after_training():
+    trained = history()
+    right = np.eye(10, dtype="float32")[TRAIN_LABELS] * 0.9 + 0.01
+    assert explain_trained("model", trained, right, TRAIN_LABELS) is None
+    wrong = np.eye(10, dtype="float32")[(TRAIN_LABELS + 1) % 10]
+    assert explain_trained("model", trained, wrong, TRAIN_LABELS) == (
+        "`model` gets only 0% of the training pictures right, although its history ended at 99%: it is not the "
+        "network that fit trained. It was probably built again after training (a cell run twice): run the cells "
+        "once, from top to bottom."
+    )
+    assert explain_trained("model", None, wrong, TRAIN_LABELS) is None
+
+
+# --- the learning-curve plot ---------------------------------------------------------------------
+
+
+def axes(*lines: tuple[list, list], legend: tuple[str, ...] = ("training", "validation")) -> Record:
+    records = [protocol.as_record(LineRecord(f"_child{i}", list(x), list(y)), LineRecord.TYPE_NAME)
+               for i, (x, y) in enumerate(lines)]
+    axes_record = AxesRecord("", "epoch", "", (0.0, 21.0), (0.0, 1.0), list(legend), records, 0)
+    return protocol.as_record(axes_record, AxesRecord.TYPE_NAME)
+
+
+def figure(*all_axes: Record) -> Record:
+    return protocol.as_record(FigureRecord(3, "", list(all_axes)), FigureRecord.TYPE_NAME)
+
+
+def plot_check(*figures: Record) -> str | None:
+    return explain_learning_curves(list(figures), history(), ("accuracy", "val_accuracy"))
+
+
+def test_learning_curves_plotted_right():
+    hist, epochs = history(), list(range(1, 21))
+    train, val = hist.history["accuracy"], hist.history["val_accuracy"]
+    assert plot_check(figure(axes((epochs, train), (epochs, val)))) is None
+    loss_plot = figure(axes((epochs, hist.history["loss"])))
+    assert plot_check(loss_plot, figure(axes((epochs, val), (epochs, train)))) is None
+
+
+def test_learning_curve_plot_mistakes():
+    hist, epochs = history(), list(range(1, 21))
+    train, val = hist.history["accuracy"], hist.history["val_accuracy"]
+    assert plot_check().startswith("No figure was drawn: plot `acc_curve` and `val_acc_curve` in one plot")
+    assert plot_check(figure(axes((epochs, train), (epochs, val), legend=()))).startswith(
+        "The plot has no legend naming both curves"
+    )
+    assert "`plt.plot(y)` numbers the points from 0" in plot_check(figure(axes((range(20), train), (range(20), val))))
+    assert "not drawn against the epoch numbers" in plot_check(figure(axes((range(5, 25), train), (epochs, val))))
+    assert "in two different plots" in plot_check(figure(axes((epochs, train)), axes((epochs, val))))
+    assert plot_check(figure(axes((epochs, train)))).startswith("No plot shows the validation accuracy")
+    assert plot_check(figure(axes((epochs, val)))).startswith("No plot shows the training accuracy")
+    percent = figure(axes((epochs, [100 * a for a in train]), (epochs, [100 * a for a in val])))
+    assert plot_check(percent).startswith("The curves are drawn in percent")
+    assert plot_check(figure(axes((epochs, hist.history["loss"])))).startswith(
+        "No plot shows the training and validation accuracy of `history`"
+    )
+    assert "has no accuracy curves yet" in explain_learning_curves([], None, ("accuracy", "val_accuracy"))

@@ -20,13 +20,13 @@ from autograder import transport
 from autograder.grade import Grader
 from autograder.model import Limits, SubmissionResult
 from autograder.notebooks import fill_answers
-from tests.conftest import failures, scores, solution_answers, student_notebook
+from tests.conftest import failures, hidden_messages, scores, solution_answers, student_notebook
 
 pytestmark = pytest.mark.slow
 
 LAB = "lab05-keras-model"
-LIMITS = Limits(timeout=60, grace=5)
-FULL = 18
+LIMITS = Limits(timeout=90, grace=5)
+FULL = 26
 
 # --- submissions: each carries several mistakes, one per question ------------------------------
 
@@ -53,24 +53,52 @@ def compiled(loss: str, optimizer: str = RMSPROP, targets: str = "y_train", test
     )
 
 
+def fitted(validation: str = "validation_split=0.2") -> str:
+    return f"history = model.fit(X_train, train_targets, epochs=20, batch_size=64, {validation}, verbose=0)"
+
+
 SUBMISSIONS: dict[str, dict[str, str]] = {
-    # float64 pixels, linear output, 'rmsprop' string, fit(x, y, 20, 64) (swapped, no validation),
-    # the 'acc' key, predict(x[0]), accuracy with a (n, 1) column
+    # A working model with: float64 pixels, a parameter count typed in, Adam, validation on the test set,
+    # the 'acc' key of a model compiled with 'accuracy', predict(x[0]), an accuracy copied from evaluate,
+    # two wrong conceptual answers
     "slips": {
         "q1": split("digits.data / 16"),
-        "q2": network(*HIDDEN, "layers.Dense(10)"),
-        "q3": compiled("sparse_categorical_crossentropy", optimizer="'rmsprop'"),
-        "q4": "history = model.fit(X_train, train_targets, 20, 64, verbose=0)",
+        "q2": network(*HIDDEN, SOFTMAX, count="6000"),
+        "q3": compiled("sparse_categorical_crossentropy", optimizer="keras.optimizers.Adam(learning_rate=0.005)"),
+        "q4": fitted("validation_data=(X_test, test_targets)"),
         "q5": "acc_curve = history.history['acc']\nval_acc_curve = history.history['val_acc']\nbest_epoch = 1",
         "q6": (
             "probs = model.predict(X_test, verbose=0)\npred_classes = probs.argmax(axis=1)\n"
             "first_probs = model.predict(X_test[0], verbose=0)"
         ),
         "q7": (
-            "train_loss, train_acc = model.evaluate(X_train, train_targets, verbose=0)\n"
-            "test_loss, test_acc = model.evaluate(X_test, test_targets, verbose=0)\n"
-            "manual_acc = float(np.mean(probs.argmax(axis=1, keepdims=True) == y_test))"
+            "test_loss, test_acc = model.evaluate(X_test, test_targets, verbose=0)\n\n\n"
+            "def accuracy(pred_classes, labels):\n    return float(np.mean(pred_classes == labels))\n\n\n"
+            "manual_acc = test_acc"
         ),
+        "q8": "q8_answer = 'a'",
+        "q9": "q9_order = ('c', 'd', 'a', 'f', 'e', 'b')",
+    },
+    # A working model with: validation on the training data, a best epoch counted from 0 and a plot against
+    # 0..19 without a legend, the largest probability instead of the class, an accuracy that counts, the
+    # test set before choosing the epochs
+    "more_slips": {
+        "q4": fitted("validation_data=(X_train, train_targets)"),
+        "q5": (
+            "acc_curve = history.history['accuracy']\nval_acc_curve = history.history['val_accuracy']\n"
+            "best_epoch = int(np.argmax(val_acc_curve))\nplt.plot(acc_curve)\nplt.plot(val_acc_curve)\nplt.show()"
+        ),
+        "q6": (
+            "probs = model.predict(X_test, verbose=0)\npred_classes = probs.max(axis=1)\n"
+            "first_probs = model.predict(X_test[:1], verbose=0)"
+        ),
+        "q7": (
+            "test_loss, test_acc = model.evaluate(X_test, test_targets, verbose=0)\n\n\n"
+            "def accuracy(pred_classes, labels):\n    return int(np.sum(pred_classes == labels))\n\n\n"
+            "manual_acc = accuracy(pred_classes, y_test)"
+        ),
+        "q8": "q8_answer = 'b'",
+        "q9": "q9_order = ('c', 'a', 'd', 'f', 'b', 'e')",
     },
     # unscaled pixels, no input shape (count_params raises), fit before compile
     "order": {
@@ -88,18 +116,18 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
         "q2": network(*HIDDEN, "layers.Dense(9, activation='softmax')"),
         "q3": compiled("categorical_crossentropy"),
     },
-    # another random_state, a parameter count typed in, sparse_categorical_crossentropy with one-hot rows
+    # another random_state, sparse_categorical_crossentropy with one-hot rows
     "sparse_with_one_hot": {
         "q1": split("(digits.data / 16).astype('float32')", seed=1),
-        "q2": network(*HIDDEN, SOFTMAX, count="6000"),
         "q3": compiled(
             "sparse_categorical_crossentropy",
             targets="keras.utils.to_categorical(y_train, 10)",
             test_targets="keras.utils.to_categorical(y_test, 10)",
         ),
     },
-    # right, written differently: input_shape=, model.add, one-hot with categorical_crossentropy as an object,
-    # fit arguments in another order and verbose, arrays instead of lists, reshape instead of a slice
+    # right, written differently: input_shape= and model.add, one-hot targets with categorical_crossentropy as
+    # an object and the short metric name 'acc', an explicit validation split, arrays and the object API for
+    # the plot, reshape instead of a slice, a float32 accuracy, letters in capitals
     "other_right_way": {
         "q2": (
             "model = keras.Sequential()\nmodel.add(layers.Dense(64, activation='relu', input_shape=(64,)))\n"
@@ -109,34 +137,43 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
         "q3": (
             "train_targets = keras.utils.to_categorical(y_train, 10)\n"
             "test_targets = keras.utils.to_categorical(y_test)\n"
-            f"model.compile(optimizer={RMSPROP}, loss=keras.losses.CategoricalCrossentropy(), metrics=['accuracy'])"
+            f"model.compile(optimizer={RMSPROP}, loss=keras.losses.CategoricalCrossentropy(), metrics=['acc'])"
         ),
         "q4": (
-            "history = model.fit(X_train, train_targets, batch_size=64, epochs=20,\n"
-            "                    validation_data=(X_test, test_targets))"
+            "X_fit, X_val, fit_targets, val_targets = train_test_split(X_train, train_targets, test_size=0.2,\n"
+            "                                                          random_state=3)\n"
+            "history = model.fit(X_fit, fit_targets, batch_size=64, epochs=20,\n"
+            "                    validation_data=(X_val, val_targets))"
         ),
         "q5": (
-            "acc_curve = history.history['accuracy']\nval_acc_curve = np.array(history.history['val_accuracy'])\n"
-            "best_epoch = val_acc_curve.argmax() + 1\nplt.plot(acc_curve)\nplt.plot(val_acc_curve)\nplt.show()"
+            "acc_curve = history.history['acc']\nval_acc_curve = np.array(history.history['val_acc'])\n"
+            "best_epoch = val_acc_curve.argmax() + 1\nfig, ax = plt.subplots()\n"
+            "ax.plot(np.arange(1, 21), acc_curve)\nax.plot(np.arange(1, 21), val_acc_curve)\n"
+            "ax.legend(['training', 'validation'])\nplt.show()"
         ),
         "q6": (
             "probs = model.predict(X_test)\npred_classes = np.argmax(probs, axis=-1)\n"
             "first_probs = model.predict(X_test[0].reshape(1, -1))"
         ),
         "q7": (
-            "train_loss, train_acc = model.evaluate(X_train, train_targets)\n"
-            "test_loss, test_acc = model.evaluate(X_test, test_targets)\n"
-            "manual_acc = (pred_classes == y_test).mean().item()"
+            "test_loss, test_acc = model.evaluate(X_test, test_targets)\n\n\n"
+            "def accuracy(pred_classes, labels):\n    return (pred_classes == labels).astype('float32').mean()\n\n\n"
+            "manual_acc = accuracy(pred_classes, y_test)"
         ),
+        "q8": "q8_answer = 'C'",
+        "q9": "q9_order = ['C', 'A', 'D', 'F', 'E', 'B']",
     },
 }
 
+ALL = {"q1": 2, "q2": 3, "q3": 4, "q4": 3, "q5": 4, "q6": 3, "q7": 3, "q8": 2, "q9": 2}
 EXPECTED_SCORES = {
-    "slips": {"q1": 0.5, "q2": 0, "q3": 2, "q4": 0, "q5": 0, "q6": 0, "q7": 1},
-    "order": {"q1": 0.5, "q2": 1, "q3": 0, "q4": 0, "q5": 0, "q6": 2, "q7": 0},
-    "categorical_with_class_numbers": {"q1": 0.5, "q2": 0, "q3": 1, "q4": 0, "q5": 0, "q6": 0, "q7": 0},
-    "sparse_with_one_hot": {"q1": 1, "q2": 1, "q3": 1, "q4": 0, "q5": 0, "q6": 2, "q7": 0},
-    "other_right_way": {"q1": 2, "q2": 3, "q3": 3, "q4": 2, "q5": 2, "q6": 3, "q7": 3},
+    "slips": ALL | {"q1": 0, "q2": 2, "q3": 3, "q4": 1, "q5": 0, "q6": 2, "q7": 2, "q8": 0, "q9": 0},
+    "more_slips": ALL | {"q4": 1, "q5": 2, "q6": 2, "q7": 1, "q8": 0, "q9": 0},
+    "order": {"q1": 0, "q2": 2, "q3": 0, "q4": 0, "q5": 0, "q6": 3, "q7": 0, "q8": 2, "q9": 2},
+    # q6 grades the predictions of the model the student has, trained or not (training is q4's business)
+    "categorical_with_class_numbers": ALL | {"q1": 0, "q2": 0, "q3": 1, "q4": 0, "q5": 0, "q6": 1, "q7": 0},
+    "sparse_with_one_hot": ALL | {"q1": 1, "q3": 1, "q4": 0, "q5": 0, "q6": 3, "q7": 0},
+    "other_right_way": ALL,
 }
 
 
@@ -207,8 +244,9 @@ def test_solution_grades_identically_three_times_in_a_row(grader, notebooks):
     outcomes = [[(c.question, c.name, c.passed, c.message) for q in r.questions for c in q.checks] for r in runs]
     assert outcomes[0] == outcomes[1] == outcomes[2]
     assert histories[0].history == histories[1].history == histories[2].history
-    assert histories[0].params == {"verbose": 0, "epochs": 20, "steps": 22}
-    assert min(histories[0].history["val_accuracy"][-3:]) >= 0.93, "the margin over the 0.85 threshold shrank"
+    # a fifth of the 1347 training pictures held out: 1077 train, in 17 batches of 64
+    assert histories[0].params == {"verbose": 0, "epochs": 20, "steps": 17}
+    assert min(histories[0].history["val_accuracy"][-3:]) >= 0.9, "the margin over the 0.85 threshold shrank"
 
 
 def test_other_right_ways_score_full_marks(graded):
@@ -225,6 +263,12 @@ def test_untouched_student_notebook_scores_zero(grader, course):
     assert messages["q2"][0].startswith("`model` is not set yet")
     assert messages["q4"][0].startswith("`history` is not set yet")
     assert messages["q6"][1].startswith("`first_probs` is not set yet")
+    assert messages["q8"][0].startswith("`q8_answer` should be one of the letters")
+
+
+def test_quick_checks_earn_nothing_by_themselves(graded):
+    for result in graded.values():
+        assert all(c.points == 0 for q in result.questions for c in q.checks if not c.hidden)
 
 
 # --- each mistake costs exactly its points and is named ---------------------------------------------
@@ -239,20 +283,31 @@ def test_mistakes_cost_exactly_their_points(graded, name):
 
 
 def test_slips_after_a_working_model_are_named(graded):
-    messages = failures(graded["slips"])
+    messages = hidden_messages(graded["slips"])
     assert messages["q1"][0].startswith("`X` is float64")
-    assert "has no activation (linear)" in messages["q2"][0]
-    assert "default learning rate, 0.001: `optimizer='rmsprop'`" in messages["q3"][0]
-    assert "epochs and batch_size are swapped" in messages["q4"][0]
-    assert "fit ran without validation data" in messages["q4"][0]
+    assert "which is not what `model.count_params()` gives" in messages["q2"][0]
+    assert "compiled with the Adam optimizer" in messages["q3"][0]
+    assert messages["q4"][0].startswith("`history` was validated on the test set")
     assert "probably raised a KeyError" in messages["q5"][0]
-    assert "'acc' is the name in older code" in messages["q5"][0]
-    assert "outside [0, 1], so these are not probabilities" in messages["q6"][0]
-    assert (
-        "`model.predict(x[0])` raises ValueError because `x[0]` is one sample without the batch axis"
-        in (messages["q6"][1])
-    )
-    assert "NumPy broadcasts them to an (n, n) table" in messages["q7"][0]
+    assert "`metrics=['accuracy']` gives 'accuracy'" in messages["q5"][0]
+    assert "`model.predict(x[0])` raises ValueError because `x[0]` is one sample" in messages["q6"][0]
+    assert messages["q7"] == [
+        "`manual_acc` is the accuracy that `evaluate` reported, copied: compute it with your function, "
+        "`manual_acc = accuracy(pred_classes, y_test)`."
+    ]
+    assert messages["q8"][0].startswith("A validation loss above the training loss is normal")
+    assert messages["q9"][0].startswith("In your order the network is compiled before it exists")
+
+
+def test_more_slips_are_named(graded):
+    messages = hidden_messages(graded["more_slips"])
+    assert messages["q4"][0].startswith("`history` was validated on the training data itself")
+    assert messages["q5"][0].startswith("`best_epoch` is the position in the list, which counts from 0")
+    assert "drawn against 0, 1, 2, ...: `plt.plot(y)` numbers the points from 0" in messages["q5"][1]
+    assert "holds the largest probability of each sample, not its class" in messages["q6"][0]
+    assert "counts the correct predictions" in messages["q7"][0]
+    assert messages["q8"][0].startswith("The training loss falls at nearly every epoch whatever happens")
+    assert "the test set is used before the number of epochs is decided" in messages["q9"][0]
 
 
 def test_an_unbuilt_model_and_fit_before_compile_are_named(graded):
@@ -273,26 +328,25 @@ def test_losses_that_do_not_fit_the_labels_are_named(graded):
     assert "`model.fit(...)` did not finish. `train_targets` holds class numbers" in categorical["q4"][0]
     sparse = failures(graded["sparse_with_one_hot"])
     assert "`train_targets` is one-hot (shape (1347, 10)), but sparse_categorical_crossentropy" in sparse["q3"][0]
-    assert "which is not what `model.count_params()` gives" in sparse["q2"][0]
-    assert "random_state=0" in sparse["q1"][0]
+    assert "random_state=0" in hidden_messages(graded["sparse_with_one_hot"])["q1"][0]
 
 
 def test_hidden_messages_never_reveal_expected_values(graded):
-    secrets = ("6570", "(64, 64)", "0.005", "[64, 32, 10]", "(64, 32, 10)")
+    secrets = ("6570", "(64, 64)", "0.005", "[64, 32, 10]", "(64, 32, 10)", "'c'", "epoch 6,", '"c"', "('c'")
     messages = [m for result in graded.values() for m in hidden_failures(result)]
-    assert len(messages) >= 15
+    assert len(messages) >= 25
     for message in messages:
         assert not any(secret in message for secret in secrets), message
 
 
-def test_a_numpy_float_answer_is_graded(grader, course, tmp_path):
-    answers = solution_answers(course, LAB)
-    answers["q7"] = answers["q7"].replace("float(np.mean(pred_classes == y_test))", "np.mean(pred_classes == y_test)")
-    assert "manual_acc = np.mean(" in answers["q7"]
-    path = tmp_path / "numpy_float.ipynb"
-    nbformat.write(fill_answers(student_notebook(course, LAB), answers), path)
-    result = grader.grade_file(path)
-    assert (result.status, result.score) == ("graded", FULL), result.message
+def test_the_learning_curve_question_reads_the_printed_history(course):
+    """The history the students read is the one the hidden check reasons about."""
+    master = nbformat.read(course.master(LAB), as_version=4)
+    shown = next(c.source for c in master.cells if c.source.startswith("demo_history = {"))
+    check = next(c.source for c in master.cells if "def test_q8_reading_of_the_learning_curves" in c.source)
+    for key in ("loss", "val_loss"):
+        printed = shown.split(f'"{key}": [')[1].split("]")[0]
+        assert f"{key} = np.array([{printed}])" in check
 
 
 # --- public checks in the student's own kernel see live Keras objects ------------------------------

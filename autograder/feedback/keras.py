@@ -13,6 +13,7 @@ values and the facts stated in the task (the number of classes and features), ne
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -25,7 +26,10 @@ from autograder.transport import Opaque, Record
 from .recognise import explain
 
 __all__ = [
+    "accuracy_keys",
     "as_record",
+    "class_numbers",
+    "digits_split",
     "explain_accuracy",
     "explain_classes",
     "explain_compile",
@@ -33,11 +37,15 @@ __all__ = [
     "explain_history",
     "explain_history_key",
     "explain_layers",
+    "explain_learning_curves",
     "explain_loss_labels",
     "explain_model",
     "explain_param_count",
     "explain_predictions",
+    "explain_trained",
+    "explain_validation",
     "loss_name",
+    "scores",
 ]
 
 SPARSE = "sparse_categorical_crossentropy"
@@ -131,7 +139,7 @@ def _not_a_model(name: str, model: Any) -> str | None:
 
 def _input_fix(n_features: int | None) -> str:
     shape = f"({n_features},)" if n_features else "(n_features,)"
-    return f"`keras.Input(shape={shape})` as the first layer, or give the first Dense layer `input_shape={shape}`"
+    return f"`keras.Input(shape={shape})` as the first entry of the list in `keras.Sequential([...])`"
 
 
 def _unbuilt(name: str, n_features: int | None) -> str:
@@ -274,17 +282,21 @@ def _optimizer_problem(name: str, model: Record, optimizer: str, learning_rate: 
     )
 
 
-def _metric_problem(name: str, metrics: list, metric: str) -> str | None:
-    if metric in metrics:
+def _names(metric: str | Sequence[str]) -> tuple[str, ...]:
+    return (metric,) if isinstance(metric, str) else tuple(metric)
+
+
+def _metric_problem(name: str, metrics: list, metric: str | Sequence[str]) -> str | None:
+    allowed = _names(metric)
+    if any(m in metrics for m in allowed):
         return None
     if metrics:
         shown = ", ".join(f"'{m}'" for m in metrics)
         return (
-            f"`{name}` reports the metric {shown}: the task asks for `metrics=['{metric}']`. Keras names the "
-            "history entries after the metric, so the rest of the lab reads "
-            f"'{metric}' and 'val_{metric}'."
+            f"`{name}` reports the metric {shown}: the task asks for `metrics=['{allowed[0]}']`. Keras names the "
+            "history entries after the metrics exactly as you write them in compile."
         )
-    return f"`{name}` is compiled without metrics: pass `metrics=['{metric}']` so fit and evaluate report it."
+    return f"`{name}` is compiled without metrics: pass `metrics=['{allowed[0]}']` so fit and evaluate report it."
 
 
 def explain_compile(
@@ -292,10 +304,10 @@ def explain_compile(
     *,
     optimizer: str = "RMSprop",
     learning_rate: float | None = None,
-    metric: str = "accuracy",
+    metric: str | Sequence[str] = "accuracy",
     name: str = "model",
 ) -> str | None:
-    """Compiled, with the asked optimizer class and learning rate, reporting ``metric``.
+    """Compiled, with the asked optimizer class and learning rate, reporting ``metric`` (or one of several names).
 
     Recognises: compile never ran (also after ``fit`` was called first and raised), another optimizer,
     the default learning rate from ``'rmsprop'``, another rate, and a missing or renamed metric.
@@ -439,17 +451,19 @@ def _schedule_problems(name: str, history: Record, epochs: int, batch_size: int 
     return found
 
 
-def _content_problems(name: str, history: Record, validation: bool, metric: str) -> list[str]:
+def _content_problems(name: str, history: Record, validation: bool, metric: str | Sequence[str]) -> list[str]:
     keys = history.history
     found = []
     if validation and not any(k.startswith("val_") for k in keys):
         found.append(
-            f"`{name}` has no 'val_' entries, so fit ran without validation data: pass "
-            "`validation_data=(inputs, targets)` to fit to measure the held-out data after every epoch."
+            f"`{name}` has no 'val_' entries, so fit ran without validation data: hold out part of the training "
+            "data, with `validation_split=...` or with `validation_data=(inputs, targets)` split off it yourself, "
+            "so that fit measures it after every epoch."
         )
-    if metric not in keys:
+    allowed = _names(metric)
+    if not any(m in keys for m in allowed):
         shown = ", ".join(f"'{k}'" for k in sorted(keys))
-        found.append(f"`{name}` records only {shown}: compile with `metrics=['{metric}']` before fitting.")
+        found.append(f"`{name}` records only {shown}: compile with `metrics=['{allowed[0]}']` before fitting.")
     if any(np.isnan(v).any() for v in keys.values() if len(v)):
         found.append(f"The loss in `{name}` became NaN: training diverged, often from a too large learning rate.")
     return found
@@ -462,7 +476,7 @@ def explain_history(
     batch_size: int | None = None,
     n_samples: int | None = None,
     validation: bool = True,
-    metric: str = "accuracy",
+    metric: str | Sequence[str] = "accuracy",
     model: Any = None,
     targets: Any = None,
     n_classes: int = 10,
@@ -503,9 +517,12 @@ def _missing_key(name: str, history: Record, key: str) -> str:
     shown = ", ".join(f"'{k}'" for k in keys)
     why = ""
     if key.startswith("val_") and not any(k.startswith("val_") for k in keys):
-        why = " There are no 'val_' keys because fit ran without `validation_data`."
+        why = " There are no 'val_' keys because fit ran without validation data."
     elif "acc" in key:
-        why = " Keras 3 names the accuracy 'accuracy' (and 'val_accuracy'); 'acc' is the name in older code."
+        why = (
+            " The keys are the metric names exactly as compile got them: `metrics=['accuracy']` gives 'accuracy' "
+            "and 'val_accuracy', `metrics=['acc']` gives 'acc' and 'val_acc'."
+        )
     return (
         f"`{name}` is not set: reading it from `history.history` probably raised a KeyError, a key that does "
         f"not exist. This history has the keys {shown}.{why} List them with `history.history.keys()`."
@@ -717,5 +734,314 @@ def explain_evaluate(
         return (
             f"`{names[0]}` and `{names[1]}` do not match what `model.evaluate` gives on that data for your "
             "model: evaluate the trained model on the right inputs and targets, and do not retrain after it."
+        )
+    return None
+
+
+# --- validation held out from the training data ---------------------------------------------------
+
+_EPSILON = 1e-7
+"""Keras clips probabilities to [epsilon, 1 - epsilon] before the log, unless it can read a softmax's logits."""
+
+
+@functools.cache
+def _digits_split(random_state: int) -> tuple[np.ndarray, ...]:
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    return tuple(train_test_split((digits.data / 16).astype("float32"), digits.target, random_state=random_state))
+
+
+def digits_split(random_state: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``X_train, X_test, y_train, y_test`` of the scaled digits, as the lab makes them (loaded once per process)."""
+    return tuple(part.copy() for part in _digits_split(random_state))
+
+
+def accuracy_keys(history: Any) -> tuple[str, str] | None:
+    """The history's training and validation accuracy keys: ('accuracy', 'val_accuracy') or ('acc', 'val_acc')."""
+    if not _is_history(history):
+        return None
+    for key in ("accuracy", "acc"):
+        if key in history.history:
+            return key, f"val_{key}"
+    return None
+
+
+def class_numbers(targets: Any) -> np.ndarray | None:
+    """Class numbers from a vector (or column) of them, or from one-hot rows; None for anything else."""
+    if not isinstance(targets, np.ndarray) or targets.dtype.kind not in "biuf" or targets.ndim not in (1, 2):
+        return None
+    if _one_hot_columns(targets):
+        return targets.argmax(axis=1)
+    if _class_numbers(targets):
+        return targets.ravel().astype(np.int64)
+    return None
+
+
+def _picked(probs: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
+    probs = np.asarray(probs, dtype=np.float64)
+    labels = np.asarray(labels).astype(np.int64)
+    return probs[np.arange(len(labels)), labels], probs.argmax(axis=1) == labels
+
+
+def scores(probs: Any, labels: Any, *, clipped: bool = False) -> tuple[float, float]:
+    """(cross-entropy, accuracy) of class probabilities against class numbers, as Keras computes them.
+
+    After a softmax output Keras takes the cross-entropy from the logits, which is ``-log(p)`` exactly;
+    ``clipped=True`` gives the other way it has, with p clipped to [1e-7, 1 - 1e-7] first.
+    """
+    if not len(labels):
+        return math.nan, math.nan
+    chosen, right = _picked(probs, labels)
+    if clipped:
+        chosen = np.clip(chosen, _EPSILON, 1 - _EPSILON)
+    with np.errstate(divide="ignore"):
+        loss = float(-np.mean(np.log(chosen)))
+    return loss, float(np.mean(right))
+
+
+def _same_scores(probs: Any, labels: Any, recorded: tuple[float, float]) -> bool:
+    """Whether Keras would have recorded ``recorded`` (loss, accuracy) for these predictions and labels."""
+    for clipped in (False, True):
+        loss, acc = scores(probs, labels, clipped=clipped)
+        if math.isclose(loss, recorded[0], rel_tol=2e-4, abs_tol=1e-6) and math.isclose(acc, recorded[1], abs_tol=1e-5):
+            return True
+    return False
+
+
+def _row_index(inputs: np.ndarray) -> dict[bytes, int]:
+    return {np.ascontiguousarray(row, dtype=np.float32).tobytes(): i for i, row in enumerate(inputs)}
+
+
+def _rows_in(part: Any, index: dict[bytes, int], n_features: int) -> list[int | None] | None:
+    """Where each row of ``part`` sits in the indexed inputs (None for a row that is not there)."""
+    if not isinstance(part, np.ndarray) or part.ndim != 2 or part.dtype.kind not in "iuf":
+        return None
+    if part.shape[1] != n_features:
+        return None
+    return [index.get(np.ascontiguousarray(row, dtype=np.float32).tobytes()) for row in part]
+
+
+class _Validation:
+    """What the checks know about one fit: its last validation numbers, its batches and the candidate sets."""
+
+    def __init__(self, history: Record, inputs: np.ndarray, probs: np.ndarray, labels: np.ndarray, batch_size: int):
+        keys = accuracy_keys(history)
+        curves = history.history
+        self.recorded = (curves["val_loss"][-1], curves[keys[1]][-1])
+        self.steps = (history.attrs.get("params") or {}).get("steps")
+        self.inputs, self.probs, self.labels, self.batch_size = inputs, probs, labels, batch_size
+
+    def batches(self, n: int) -> int:
+        return math.ceil(n / self.batch_size)
+
+    def measured_on(self, rows: Sequence[int] | slice) -> bool:
+        return _same_scores(self.probs[rows], self.labels[rows], self.recorded)
+
+
+def _no_validation(name: str, history: Any) -> str | None:
+    if not _is_history(history):
+        return f"`{name}` is not the History that `model.fit(...)` returns: fix what the quick checks say first."
+    keys = history.history
+    if "val_loss" not in keys or not keys["val_loss"] or accuracy_keys(history) is None:
+        return (
+            f"`{name}` has no validation loss and accuracy: hold out a fifth of the training data for validation, "
+            "with `validation_split=0.2` or with your own split passed as `validation_data`."
+        )
+    if f"val_{accuracy_keys(history)[0]}" not in keys:
+        return f"`{name}` has no validation accuracy: compile with the accuracy metric before fitting."
+    return None
+
+
+def _explicit_split(run: _Validation, held_out: tuple[Any, Any], fit_part: tuple[Any, Any],
+                    fraction: float) -> str | None:
+    """The student's own split: X_val and X_fit carved from X_train, disjoint, covering it, and fit used them."""
+    n, n_features = run.inputs.shape
+    index = _row_index(run.inputs)
+    (x_val, val_targets), (x_fit, fit_targets) = held_out, fit_part
+    val_rows = _rows_in(x_val, index, n_features)
+    if val_rows is None or None in val_rows:
+        return (
+            "`X_val` holds pictures that are not rows of `X_train`: carve the validation data out of the training "
+            "data, never out of the test set."
+        )
+    labels = class_numbers(val_targets)
+    if labels is None or labels.shape != (len(val_rows),) or not np.array_equal(labels, run.labels[val_rows]):
+        return "`val_targets` are not the labels of the pictures in `X_val`, in their order: split them together."
+    if not math.floor(n * fraction) <= len(val_rows) <= math.ceil(n * fraction):
+        return f"`X_val` holds {len(val_rows)} of the {n} training pictures, which is not a fifth of them."
+    fit_rows = _rows_in(x_fit, index, n_features)
+    if fit_rows is None or None in fit_rows:
+        return (
+            "`X_fit` is not set to rows of `X_train`: with your own split, name the part you train on `X_fit` "
+            "(and its labels `fit_targets`), and train on it."
+        )
+    if set(fit_rows) & set(val_rows) or len(set(fit_rows)) != len(fit_rows):
+        return (
+            "`X_fit` and `X_val` share pictures, so the network validates on pictures it trains on: every training "
+            "picture goes to exactly one of them."
+        )
+    if len(fit_rows) + len(val_rows) != n:
+        return "`X_fit` and `X_val` together leave out some training pictures: split all of `X_train` between them."
+    labels = class_numbers(fit_targets)
+    if labels is None or labels.shape != (len(fit_rows),) or not np.array_equal(labels, run.labels[fit_rows]):
+        return "`fit_targets` are not the labels of the pictures in `X_fit`, in their order: split them together."
+    if run.steps is not None and run.steps != run.batches(len(fit_rows)):
+        return (
+            f"fit ran {run.steps} batches per epoch, which is not `X_fit` in batches of the asked size: train on "
+            "`X_fit` and `fit_targets`, with `batch_size=...`."
+        )
+    if not run.measured_on(val_rows):
+        return (
+            "The validation numbers in the history are not those of the trained model on `X_val`: pass "
+            "`validation_data=(X_val, val_targets)` to fit, and do not change the model after fitting."
+        )
+    return None
+
+
+def explain_validation(
+    history: Any,
+    *,
+    train_inputs: np.ndarray,
+    train_probs: np.ndarray,
+    train_labels: np.ndarray,
+    test_probs: np.ndarray,
+    test_labels: np.ndarray,
+    held_out: tuple[Any, Any] = (None, None),
+    fit_part: tuple[Any, Any] = (None, None),
+    fraction: float = 0.2,
+    batch_size: int = 64,
+    name: str = "history",
+) -> str | None:
+    """The fit validated on data held out from the training data, and trained on the rest in the asked batches.
+
+    Read from the last epoch's validation loss and accuracy, which the trained model must reproduce on the
+    held-out rows (``train_probs`` and ``test_probs`` are its predictions). Accepts ``validation_split``
+    (the last ``fraction`` of the training rows) and an explicit split into ``held_out`` = (X_val,
+    val_targets) and ``fit_part`` = (X_fit, fit_targets). Recognises validation on the test set, on the
+    training data itself, on data it also trained on, and another batch size.
+    """
+    problem = _no_validation(name, history)
+    if problem:
+        return problem
+    run = _Validation(history, train_inputs, train_probs, train_labels, batch_size)
+    n = len(train_labels)
+    if _same_scores(test_probs, test_labels, run.recorded):
+        return (
+            f"`{name}` was validated on the test set. The validation numbers decide how long to train, and a set "
+            "that helped choose the model no longer measures how it does on unseen digits: hold out part of the "
+            "training data (`validation_split=0.2`) and keep the test set for the final evaluation."
+        )
+    explicit = None
+    if held_out[0] is not None:
+        explicit = _explicit_split(run, held_out, fit_part, fraction)
+        if explicit is None:
+            return None
+    cut = int(n * (1 - fraction))
+    if run.steps == run.batches(cut) and run.measured_on(slice(cut, None)):
+        return None
+    if explicit is not None:
+        return explicit
+    if run.steps == run.batches(n):
+        if run.measured_on(slice(None)):
+            return (
+                f"`{name}` was validated on the training data itself. The network has learned those pictures, so "
+                "they look better than new ones: hold out part of the training data with `validation_split=0.2`."
+            )
+        return (
+            f"fit trained on all {n} training pictures, so whatever it validated on was either trained on too or "
+            "not training data: let `validation_split=0.2` hold out a fifth of the training data, or split it "
+            "off yourself into `X_fit` and `X_val`."
+        )
+    if run.steps is not None and run.steps != run.batches(cut):
+        return (
+            f"`{name}` shows {run.steps} batches per epoch, which is not a fifth held out of {n} pictures in "
+            "batches of the asked size: check `batch_size=...` and `validation_split=0.2`."
+        )
+    return (
+        "The validation numbers in the history are not those of the trained model on the last fifth of the "
+        "training data, which `validation_split=0.2` holds out: validate that way, and do not change the model "
+        "after fitting."
+    )
+
+
+def explain_trained(name: str, history: Any, probs: np.ndarray, labels: np.ndarray) -> str | None:
+    """The model is the network whose training the history records, not a copy built again afterwards."""
+    keys = accuracy_keys(history)
+    if keys is None or not history.history[keys[0]]:
+        return None
+    reached = history.history[keys[0]][-1]
+    _, now = scores(probs, labels)
+    if reached >= 0.5 and now < reached - 0.25:
+        return (
+            f"`{name}` gets only {now:.0%} of the training pictures right, although its history ended at "
+            f"{reached:.0%}: it is not the network that fit trained. It was probably built again after training "
+            "(a cell run twice): run the cells once, from top to bottom."
+        )
+    return None
+
+
+# --- the learning-curve plot ---------------------------------------------------------------------
+
+
+def _lines_matching(ax: Any, curve: Sequence[float], scale: float = 1.0) -> list[Any]:
+    want = np.asarray(curve, dtype=float) * scale
+    found = []
+    for line in getattr(ax, "lines", []) or []:
+        y = np.asarray(getattr(line, "y", []), dtype=float)
+        if y.shape == want.shape and np.allclose(y, want, rtol=1e-5, atol=1e-7):
+            found.append(line)
+    return found
+
+
+def _axes_of(figures: Any) -> list[Any]:
+    return [ax for fig in figures or [] for ax in (getattr(fig, "axes", None) or [])]
+
+
+def explain_learning_curves(figures: Any, history: Any, keys: tuple[str, str], *, what: str = "accuracy",
+                            names: tuple[str, str] = ("acc_curve", "val_acc_curve")) -> str | None:
+    """One plot shows both curves ``history.history[keys[i]]`` against the epochs 1, 2, ..., with a legend.
+
+    ``figures`` is the grader's record of every figure drawn (``__figures__``). Recognises no figure, one curve
+    only, the curves in two plots, percentages, epochs counted from 0 (``plt.plot(y)``) and no legend.
+    """
+    if not _is_history(history) or any(k not in history.history for k in keys):
+        return f"The plot cannot be checked: `history` has no {what} curves yet. Fix question 4 first."
+    train, val = (history.history[k] for k in keys)
+    axes = _axes_of(figures)
+    plot = f"plot `{names[0]}` and `{names[1]}` in one plot against the epoch numbers, with a legend"
+    if not axes:
+        return f"No figure was drawn: {plot}, then call `plt.show()`."
+    both = [ax for ax in axes if _lines_matching(ax, train) and _lines_matching(ax, val)]
+    if not both:
+        if any(_lines_matching(ax, train, 100) and _lines_matching(ax, val, 100) for ax in axes):
+            return f"The curves are drawn in percent: plot the {what} as the history holds it, between 0 and 1."
+        has_train = any(_lines_matching(ax, train) for ax in axes)
+        has_val = any(_lines_matching(ax, val) for ax in axes)
+        if has_train and has_val:
+            return (
+                f"The training and the validation {what} are in two different plots: draw both in one plot, so "
+                "that they can be compared epoch by epoch."
+            )
+        if has_train or has_val:
+            missing = "validation" if has_train else "training"
+            return f"No plot shows the {missing} {what}: {plot}."
+        return f"No plot shows the training and validation {what} of `history`: {plot}."
+    ax = both[0]
+    epochs = np.arange(1, len(train) + 1, dtype=float)
+    xs = [np.asarray(line.x, dtype=float) for line in (_lines_matching(ax, train)[0], _lines_matching(ax, val)[0])]
+    if any(x.shape != epochs.shape or not np.allclose(x, epochs) for x in xs):
+        if all(x.shape == epochs.shape and np.allclose(x, epochs - 1) for x in xs):
+            return (
+                f"The {what} curves are drawn against 0, 1, 2, ...: `plt.plot(y)` numbers the points from 0. Pass "
+                "the epoch numbers as x, `plt.plot(range(1, len(y) + 1), y, ...)`."
+            )
+        return f"The {what} curves are not drawn against the epoch numbers 1, 2, ...: pass them as x to `plt.plot`."
+    legend = [text for text in (getattr(ax, "legend", None) or []) if str(text).strip()]
+    if len(legend) < 2:
+        return (
+            "The plot has no legend naming both curves: give each `plt.plot(...)` a `label=...` and call "
+            "`plt.legend()`."
         )
     return None
