@@ -136,7 +136,7 @@ def test_the_solution_scores_full_marks(gs_zip: Path, bundle: LabBundle, tmp_pat
     assert {t["status"] for t in data["tests"]} == {"passed"}
     assert data["stdout_visibility"] == "hidden" and data["output_format"] in {"text", "md"}
     q3 = [t for t in data["tests"] if t["name"].startswith("q3: ")]
-    assert (q3[0]["name"], q3[0]["number"]) == ("q3: test_q3_matrix", "3.1")
+    assert (q3[0]["name"], q3[0]["number"]) == ("q3: test_q3_matrix_and_cube_have_the_right_form", "3.1")
     assert_visibility(bundle, data)
     assert_no_hidden_source(bundle, json.dumps(data), stdout)
 

@@ -54,7 +54,7 @@ def main() -> None:
     lab, submission = sys.argv[1], sys.argv[2]
     before = snapshot()
     cli = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "grade", lab, submission, "--json", "--timeout", "60"],
+        [sys.executable, "-m", "autograder.cli", "grade", lab, submission, "--json", "--timeout", "180"],
         capture_output=True,
         text=True,
         cwd=ROOT,
