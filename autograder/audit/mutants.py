@@ -8,7 +8,7 @@ code that makes it in the notebook. ``non_answer`` marks a right-typed answer wi
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,9 +190,6 @@ def _record(x: str, v: Record) -> Iterator[Wrong]:
         yield Wrong("an untrained copy of the model", CHANGED, _UNTRAINED_MODEL.format(x=x))
     elif v.type_name.startswith("__main__."):
         yield Wrong("a fresh, unused instance of its class", CHANGED, f"{x} = type({x})()")
-
-
-Generator = Callable[[str, Any, dict[str, Any]], Iterator[Wrong]]
 
 
 def wrong_answers(x: str, value: Any, others: dict[str, Any]) -> list[Wrong]:
