@@ -107,9 +107,27 @@ def _replace_dir(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst)
 
 
+def _version(course: Course, lab: str) -> str:
+    """Hash of the master notebook and the lab's support modules: a change to either rebuilds the bundle."""
+    digest = hashlib.sha256(course.master(lab).read_bytes())
+    support = course.support_source(lab)
+    for module in sorted(support.glob("*.py")) if support.is_dir() else ():
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _copy_support(src: Path, dst: Path) -> None:
+    """The lab's own feedback modules, for its checks only (never part of the student's files)."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir(parents=True)
+    for module in sorted(src.glob("*.py")) if src.is_dir() else ():
+        shutil.copy2(module, dst / module.name)
+
+
 def build_lab(course: Course, lab: str, *, student_files: bool = True) -> LabBundle:
     """Write ``dist/LAB/`` (grading bundle) and, unless told not to, ``labs/LAB/`` (student files)."""
-    master = course.master(lab)
+    course.master(lab)  # LabNotFound before any work
     with tempfile.TemporaryDirectory(prefix="autograder-build-") as tmp:
         out = Path(tmp) / "out"
         student = _generate(course, lab, out)
@@ -120,6 +138,7 @@ def build_lab(course: Course, lab: str, *, student_files: bool = True) -> LabBun
         autograder_dir = out / "autograder"
         _replace_dir(autograder_dir / "tests", dist / "tests")
         _replace_dir(student / "tests", dist / "public_tests")
+        _copy_support(course.support_source(lab), dist / "support")
         shutil.copy2(autograder_dir / f"{lab}.ipynb", dist / "solution.ipynb")
         for old in dist.glob("*-autograder*.zip"):
             old.unlink()
@@ -128,7 +147,7 @@ def build_lab(course: Course, lab: str, *, student_files: bool = True) -> LabBun
     questions, names = _questions_and_names(dist / "tests", _question_order(dist / "solution.ipynb"))
     bundle = LabBundle(
         lab=lab,
-        version=hashlib.sha256(master.read_bytes()).hexdigest()[:12],
+        version=_version(course, lab),
         questions=questions,
         names=names,
         tests_dir=dist / "tests",
@@ -171,7 +190,7 @@ def bundle_for(course: Course, lab: str) -> LabBundle:
     Only ``dist/`` is rebuilt: grading never rewrites the committed student files.
     """
     manifest = course.dist_dir(lab) / "manifest.json"
-    version = hashlib.sha256(course.master(lab).read_bytes()).hexdigest()[:12]
+    version = _version(course, lab)
     if manifest.is_file():
         bundle = LabBundle.read(manifest)
         if bundle.version == version and bundle.tests_dir.is_dir():

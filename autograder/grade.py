@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from autograder.check import unseen
+from autograder.check.failures import cell_failures
 from autograder.check.run import CheckError, CheckWorker
 from autograder.check.score import failed_result, score_questions
 from autograder.execute.rebuilt import Rebuilder
@@ -109,7 +110,9 @@ class Grader:
                 seed = unseen.seed_for(self._key, received.sha256)
                 with Rebuilder(self.sandboxes, execution, bundle.preload) as rebuilder:
                     run = self._checker().run(bundle.test_files(self.public_only), execution, session,
-                                              CHECK_TIMEOUT, seed, rebuilder)
+                                              CHECK_TIMEOUT, seed, rebuilder,
+                                              failures=cell_failures(execution.cells, received.cells),
+                                              support=bundle.support_dir)
             except CheckError as exc:
                 log.error("checks failed on %s: %s", received.candidate.path, exc)
                 return replace(self._failed(received, Status.ERROR, str(exc)), cells=execution.cells)

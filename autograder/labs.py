@@ -46,6 +46,10 @@ class Course:
     def student_dir(self, lab: str) -> Path:
         return self.root / "labs" / lab
 
+    def support_source(self, lab: str) -> Path:
+        """``solutions/LAB/``: Python modules beside the master that only the lab's checks import."""
+        return self.root / "solutions" / lab
+
     def dist_dir(self, lab: str) -> Path:
         return self.root / "dist" / lab
 
@@ -65,6 +69,11 @@ class LabBundle:
     public_tests_dir: Path
     preload: tuple[str, ...] = ()
     """Modules imported (and seeded) before the student's code runs, e.g. ``keras``."""
+
+    @property
+    def support_dir(self) -> Path:
+        """The lab's own feedback helpers (``solutions/LAB/*.py``), importable by its hidden checks."""
+        return self.tests_dir.parent / "support"
 
     @property
     def max_score(self) -> float:

@@ -125,6 +125,10 @@ class Finding:
     """Stable kind of mistake."""
     message: str
     """One or two sentences: what is wrong (and, only when confirmed, what the student did) and what to do."""
+    where: str = ""
+    """Where in the value the problem shows, e.g. ``"axis 1"`` or ``"index (2, 0)"``; empty when it is the whole."""
+    confirmed: bool = False
+    """True when the message names a cause, and re-enacting that cause on the same inputs gave the student's value."""
 
 
 def _flag(default: Any, flag: str, text: str) -> Any:
@@ -245,6 +249,20 @@ class CellRecord:
     """The cell's printed output, truncated."""
     error: str = ""
     """One line naming the exception, when the cell failed."""
+    line: str = ""
+    """The student's own source line that raised, when the traceback leads back to the cell."""
+
+
+@dataclass(frozen=True)
+class CellFailure:
+    """A cell that raised, as the checks see it: the globals it sets and the exception, as evidence."""
+
+    names: tuple[str, ...]
+    """Globals the cell assigns (read from its source, never by running it)."""
+    error: str
+    """``Type: message`` of the exception."""
+    line: str = ""
+    """The student's line that raised."""
 
 
 @dataclass(frozen=True)

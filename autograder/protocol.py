@@ -22,7 +22,7 @@ from enum import Enum
 from typing import Any, BinaryIO, ClassVar, TypeVar
 
 from autograder import transport
-from autograder.model import CaseState, CellRecord
+from autograder.model import CaseState, CellFailure, CellRecord
 from autograder.records import (  # noqa: F401  (re-exported: the records travel inside these messages)
     AxesRecord,
     FigureRecord,
@@ -36,7 +36,7 @@ from autograder.records import (  # noqa: F401  (re-exported: the records travel
 )
 from autograder.text import valid
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 M = TypeVar("M", bound="Message")
 
@@ -159,6 +159,10 @@ class Check(Message):
     tests: tuple[str, ...]
     seed: int | None = None
     """The submission's seed for ``check.unseen.rng()``."""
+    failures: tuple[CellFailure, ...] = ()
+    """The cells that raised, so that a check of a name they set can say so."""
+    support: str = ""
+    """The lab's own feedback modules (a folder put first on the check process's import path)."""
 
 
 @dataclass(frozen=True)

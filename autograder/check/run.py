@@ -10,7 +10,7 @@ from autograder import protocol, transport
 from autograder.execute.channel import Channel, ChannelClosed, ChannelTimeout
 from autograder.execute.rebuilt import Rebuilder
 from autograder.execute.session import StudentSession
-from autograder.model import CaseResult, CaseState, Execution
+from autograder.model import CaseResult, CaseState, CellFailure, Execution
 
 MAX_ROUNDS = 6
 """Probe rounds before giving up on calls a check keeps asking for (one per sequential call)."""
@@ -57,11 +57,13 @@ class CheckWorker:
             self._channel = None
 
     def run(self, tests: list[Path], execution: Execution, student: StudentSession, timeout: float,
-            seed: int | None = None, rebuilder: Rebuilder | None = None) -> CheckRun:
+            seed: int | None = None, rebuilder: Rebuilder | None = None, *,
+            failures: tuple[CellFailure, ...] = (), support: Path | None = None) -> CheckRun:
         """Run every test case against the execution's values; probe the student's functions as needed."""
         channel = self._ensure()
+        folder = str(support) if support is not None and support.is_dir() else ""
         try:
-            channel.send(protocol.Check(tuple(str(p) for p in tests), seed))
+            channel.send(protocol.Check(tuple(str(p) for p in tests), seed, failures, folder))
             channel.send_raw(execution.raw_values)
             reply = _rounds(channel, Probes(student, rebuilder), timeout)
             channel.send(protocol.Done())

@@ -24,6 +24,7 @@ from otter.test_files import ExceptionTestFile
 from autograder import protocol, transport
 from autograder.check import unseen
 from autograder.check.probes import CallLedger, FunctionProbe, PendingCall, StudentFunctionError
+from autograder.feedback import exceptions
 from autograder.model import CaseState
 
 MESSAGE_LIMIT = 1_000
@@ -107,10 +108,31 @@ class Checker:
         protocol.write(out, reply, arguments)
 
 
+def _use_support(folder: str) -> None:
+    """Put this lab's feedback modules first on the import path, forgetting another lab's of the same name."""
+    global _SUPPORT
+    if folder == _SUPPORT:
+        return
+    if _SUPPORT:
+        stale = {p.stem for p in Path(_SUPPORT).glob("*.py")}
+        for name in stale:
+            sys.modules.pop(name, None)
+        if _SUPPORT in sys.path:
+            sys.path.remove(_SUPPORT)
+    if folder:
+        sys.path.insert(0, folder)
+    _SUPPORT = folder
+
+
+_SUPPORT = ""
+
+
 def _serve_one(inp: Any, out: Any, request: protocol.Check) -> bool:
     """Check one submission through all its probe rounds; False when the grader has gone."""
     _, values = transport.read_message(inp)
     unseen.use_seed(request.seed)
+    exceptions.use_failures(request.failures)
+    _use_support(request.support)
     checker = Checker([Path(p) for p in request.tests], values)
     checker.run_pending()
     checker.reply(out)

@@ -18,7 +18,7 @@ import numpy as np
 
 from autograder.model import FindingCode
 
-from .recognise import Finding, explain
+from .ladder import Finding, explain
 
 __all__ = [
     "batch_candidates",

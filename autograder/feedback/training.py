@@ -23,7 +23,7 @@ import numpy as np
 from autograder.model import FindingCode
 from autograder.transport import Record
 
-from .recognise import Finding, explain
+from .ladder import Finding, explain
 
 __all__ = [
     "CASE_KINDS",

@@ -81,6 +81,8 @@ def zip_entries(course: Course, bundle: LabBundle) -> dict[str, bytes]:
     entries.update(
         (name, path.read_bytes()) for name, path in _tree(bundle.public_tests_dir, f"{BUNDLE_DIR}/public_tests")
     )
+    if bundle.support_dir.is_dir():
+        entries.update((name, path.read_bytes()) for name, path in _tree(bundle.support_dir, f"{BUNDLE_DIR}/support"))
     return entries
 
 

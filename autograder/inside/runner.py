@@ -126,6 +126,21 @@ def _short(text: str, limit: int = OUTPUT_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)"
 
 
+def _failing_line(error: BaseException, source: str) -> str:
+    """The cell's own line where ``error`` was raised (the deepest frame in the cell), or ``""``."""
+    lines = source.splitlines()
+    lineno = error.lineno if isinstance(error, SyntaxError) else None
+    tb, cell = error.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith("<") and cell in (None, filename):
+            cell, lineno = filename, tb.tb_lineno
+        tb = tb.tb_next
+    if lineno is None or not 1 <= lineno <= len(lines):
+        return ""
+    return _short(lines[lineno - 1].strip(), 200)
+
+
 def _run_cell(shell: Any, index: int, source: str, output_limit: int) -> tuple[CellRecord, bool]:
     """Run one cell; returns its record and whether the deadline passed."""
     captured = BoundedOutput(output_limit)
@@ -142,7 +157,8 @@ def _run_cell(shell: Any, index: int, source: str, output_limit: int) -> tuple[C
         reason = "the cell was still running when the time limit was reached"
         return CellRecord(index, CellStatus.TIMEOUT, output, reason), True
     if error is not None:
-        return CellRecord(index, CellStatus.ERROR, output, _short(f"{type(error).__name__}: {error}", 500)), False
+        text = _short(f"{type(error).__name__}: {error}", 500)
+        return CellRecord(index, CellStatus.ERROR, output, text, _failing_line(error, source)), False
     return CellRecord(index, CellStatus.OK, output), False
 
 
