@@ -166,3 +166,20 @@ def test_a_weak_lab_has_holes_and_a_strong_one_passes(tmp_path):
 def test_every_lab_passes_its_audit(course, lab):
     report = audit_lab(course, lab)
     assert report.passed, "\n".join(report.problems)
+
+
+def test_leak_guard_finds_answers_and_solution_expressions_in_messages():
+    from autograder.audit.leaks import expression_secrets, leaks, value_secrets
+
+    secrets = value_secrets({"batches": 118, "rate": 0.0125, "key": "val_accuracy", "rank": 3, "shape": (1797, 8, 8)},
+                            ["batches", "rate", "key", "rank", "shape"])
+    secrets += expression_secrets("corner = photos[:, :14, 14:]\ndef f(n, b):\n    return -(-n // b) * 1\nk = 2")
+    assert leaks(["`batches` is 117, one less than 118."], secrets)
+    assert leaks(["use `photos[:,:14, 14:]` instead"], secrets)
+    assert leaks(["the key is 'val_accuracy'"], secrets)
+    assert leaks(["it should be (1797, 8, 8)"], secrets)
+    assert leaks(["the rate is 0.0125"], secrets)
+    assert leaks(["`f` should give -(-n // b) * 1"], secrets)
+    clean = ["`batches` is 1180, which is not the right value.", "axis 3 is off by one", "batch 118.5 of data",
+             "`corner` holds the wrong rows: the rows of the top half come before the middle."]
+    assert leaks(clean, secrets) == []

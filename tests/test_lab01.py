@@ -53,8 +53,8 @@ def test_partial_submission_scores_exactly_and_names_each_mistake(lab01, make_su
     assert len(messages["q3"]) == 2, "the public check and the hidden matrix check fail, the cube check passes"
     assert "returns the dtype itself as its third entry" in messages["q4"][0]
     assert messages["q4"][1].startswith("On unseen test array 1 of 6: `describe(t)` returns the dtype itself")
-    assert "`scaled` is float64" in messages["q6"][0]
-    assert "channels-first" in messages["q7"][0]
+    assert "`scaled` has the right values but is computed in float64" in messages["q6"][0]
+    assert "The channels come second" in messages["q7"][0]
 
 
 def test_format_checks_carry_no_points(lab01):
@@ -103,27 +103,34 @@ def test_wrong_answers_lose_points_with_the_mistake_named(lab01, make_submission
     # q6 is right for the student's own pixels, so the slip of q5 costs q5 only
     assert scores(result) == {"q1": 0, "q2": 0.5, "q3": 1, "q4": 0, "q5": 0, "q6": 2, "q7": 0}
     hidden = hidden_messages(result)
-    assert "you probably wrapped the value in a list" in hidden["q1"][0]
+    assert "pass the bare number to `np.array`, not a list holding it" in hidden["q1"][0]
     assert "`vector` has dtype float64, but it should hold integers" in hidden["q1"][1]
     assert "`len(images)`, which counts the pictures" in hidden["q2"][0]
     assert "such as `np.ndarray`, the type of the container" in hidden["q2"][1]
-    assert "glues the matrices along an axis they already have" in hidden["q3"][0]
+    assert "glues the parts along their existing axis 0" in hidden["q3"][0]
     assert hidden["q4"][0].startswith("On unseen test array 1 of 6: `describe(t)[0]` is 3")
-    assert "cast to uint8 without rounding" in hidden["q5"][0]
+    assert "is what rounding down" in hidden["q5"][0] and "`.astype(int)`" in hidden["q5"][0]
     assert "without scaling" in hidden["q7"][0]
     for messages in hidden.values():
         assert not any("images.ndim" in m or "t.dtype.name" in m for m in messages), messages
 
 
 def test_a_cell_that_raises_costs_only_its_own_question(lab01, make_submission):
-    path = make_submission("raises", solved="all", answers={"q4": "def describe(t):\n    return t.rank"})
+    path = make_submission("raises", solved="all", answers={
+        "q4": "def describe(t):\n    return t.rank",
+        "q6": "scaled = pixels.astype('float32')\nscaled = scaled.reshape(5, -1, 3)",
+    })
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(6, nbformat.v4.new_code_cell("raise RuntimeError('my experiment went wrong')"))
     nbformat.write(nb, path)
     result = grade(lab01, path)
-    assert result.status == "graded" and result.score == 12
+    assert result.status == "graded" and result.score == 10
     assert any(c.error == "RuntimeError: my experiment went wrong" for c in result.cells)
     assert "AttributeError" in failures(result)["q4"][0]
+    raised = hidden_messages(result)["q6"][0]
+    assert raised.startswith("The cell that sets `scaled` raised ValueError: cannot reshape array of size 115008")
+    assert "at `scaled = scaled.reshape(5, -1, 3)`" in raised and "must multiply to 115008" in raised
+    assert "not set yet" not in raised
 
 
 def test_infinite_loop_times_out_and_the_next_submission_is_graded(lab01, make_submission):
@@ -194,4 +201,4 @@ def test_table_output_and_student_check_command(make_submission, lab01):
     check = run_cli("check", str(make_submission("cai", solved=["q1", "q5"], answers={"q6": "scaled = pixels / 255"})))
     assert check.returncode == 0
     assert "q1: passed" in check.stdout and "q6: failed" in check.stdout
-    assert "`scaled` is float64" in check.stdout
+    assert "`scaled` has the right values but is computed in float64" in check.stdout

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograder.audit.leaks import leaks
 from autograder.audit.mutants import Mutant
 from autograder.labs import LabBundle
 from autograder.model import SubmissionResult
@@ -26,6 +27,8 @@ class MutantOutcome:
     lost: tuple[str, ...]
     """Every question that lost points in its notebook."""
     error: str = ""
+    messages: tuple[tuple[str, str], ...] = ()
+    """(question, message) of every hidden check that failed in the questions it can affect."""
 
     @property
     def full_marks(self) -> bool:
@@ -108,7 +111,7 @@ def _problems(report: AuditReport) -> list[str]:
 
 def summarise(bundle: LabBundle, info: Mapping[str, Any], outcomes: Sequence[MutantOutcome], *,
               solution: SubmissionResult, blank: SubmissionResult, non_answers: SubmissionResult,
-              notebooks: int) -> AuditReport:
+              notebooks: int, secrets: Mapping[str, Sequence[str]] | None = None) -> AuditReport:
     per_question = tuple(
         _question(q.name, q.points, info[q.name].answers, [o for o in outcomes if o.mutant.question == q.name])
         for q in bundle.questions
@@ -118,4 +121,15 @@ def summarise(bundle: LabBundle, info: Mapping[str, Any], outcomes: Sequence[Mut
     broken = [o for o in outcomes if o.mutant.authored and not o.applied]
     problems = _problems(report) + [f"{o.mutant.question}: authored {'variant' if o.mutant.variant else 'mutant'} "
                                     f"raised, so it tests nothing: {o.mutant.name}: {o.error}" for o in broken]
+    problems += _leaks(outcomes, secrets or {})
     return AuditReport(**{**report.__dict__, "problems": tuple(problems)})
+
+
+def _leaks(outcomes: Sequence[MutantOutcome], secrets: Mapping[str, Sequence[str]]) -> list[str]:
+    """Hidden messages that give their question's answer away, each once."""
+    seen: dict[tuple[str, str], None] = {}
+    for outcome in outcomes:
+        for question, message in outcome.messages:
+            seen.setdefault((question, message))
+    return [f"{question}: a hidden message leaks the answer: {leak}"
+            for question, message in seen for leak in leaks([message], secrets.get(question, ()))]

@@ -14,6 +14,7 @@ import nbformat
 
 from autograder import transport
 from autograder.audit.lab import QuestionInfo, authored, questions
+from autograder.audit.leaks import expression_secrets, value_secrets
 from autograder.audit.mutants import Mutant, Where, generated
 from autograder.audit.report import AuditReport, MutantOutcome, summarise
 from autograder.build import bundle_for
@@ -110,7 +111,9 @@ def _outcome(mutant: Mutant, placed: int, result: SubmissionResult, info: dict[s
              if q == mutant.question or mutant.names & i.reads or mutant.where == Where.ANSWER}
     lost = tuple(sorted(q for q, (s, m) in scores.items() if s < m - 1e-9 and q in reach))
     error = "" if applied else (cell.error if cell is not None else result.message or "its cell did not run")
-    return MutantOutcome(mutant, applied, score, points, lost, error)
+    messages = tuple((q.name, c.message) for q in result.questions if q.name in reach
+                     for c in q.checks if c.hidden and not c.passed)
+    return MutantOutcome(mutant, applied, score, points, lost, error, messages)
 
 
 def _grade_all(grader: Grader, paths: Sequence[Path], jobs: int,
@@ -153,8 +156,10 @@ def audit_lab(course: Course, lab: str, *, limits: Limits | None = None, jobs: i
         results = _grade_all(grader, paths, jobs, lambda: (done.append(None), on_progress(len(done), len(paths))))
     outcomes = [_outcome(m, placed[m], result, info) for item, placed, result in zip(packs, placements, results[3:],
                                                                                 strict=True) for m in item.mutants]
+    secrets = {q: value_secrets(values, i.answers) + expression_secrets(solution.cells[i.answer_cell].source)
+               for q, i in info.items()}
     return summarise(bundle, info, outcomes, solution=results[0], blank=results[1], non_answers=results[2],
-                     notebooks=len(paths))
+                     notebooks=len(paths), secrets=secrets)
 
 
 def _mutants(course: Course, lab: str, info: dict[str, QuestionInfo], values: dict[str, Any]) -> list[Mutant]:

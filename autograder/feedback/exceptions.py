@@ -48,7 +48,7 @@ def raised_finding(name: str, failure: CellFailure) -> Finding:
     """The cell that sets ``name`` raised: the exception, the student's line, and what the message proves."""
     where = f" at `{failure.line.strip()}`" if failure.line.strip() else ""
     hint = error_hint(failure.error)
-    text = f"The cell that sets `{name}` raised {failure.error}{where}, so `{name}` was not set by it."
+    text = f"The cell that sets `{name}` raised {failure.error}{where}; the rest of that cell did not run."
     return Finding(FindingCode.RAISED, f"{text} {hint}".strip(), failure.line.strip())
 
 

@@ -40,29 +40,32 @@ def explain(name: str, got: Any, expected: Any, *, candidates: Slips = None, che
     reported as such, with its exception.
     """
     opts = Options(check_dtype, check_values, rtol, atol)
+    failure = failure_of(name)
     if got is None or got is Ellipsis:
-        failure = failure_of(name)
         if failure is not None:
             return raised_finding(name, failure)
         return Finding(FindingCode.MISSING,
                        f"`{name}` is not set yet: replace the `...` with your answer and run the cell.")
     if check_values and compare.same(got, expected, opts):
         return None
-    slip = confirmed(got, expected, candidates, opts)
-    if slip is not None:
-        return slip
-    if not check_values and compare.same(got, expected, opts):
-        return None
+    finding = confirmed(got, expected, candidates, opts)
+    if finding is None:
+        if not check_values and compare.same(got, expected, opts):
+            return None
+        finding = _generic(name, got, expected, opts, hint)
+    if failure is not None:
+        raised = raised_finding(name, failure)
+        finding = Finding(FindingCode.RAISED, f"{raised.message} {finding.message}", raised.where, finding.confirmed)
+    return finding
+
+
+def _generic(name: str, got: Any, expected: Any, opts: Options, hint: str | None) -> Finding:
     try:
         finding = diagnose(name, got, expected, opts)
     except Exception:  # a value too odd to analyse still gets an honest answer
         finding = Finding(FindingCode.VALUES, f"`{name}` is not the right value.")
     if hint and finding.code in _HINTABLE:
         finding = Finding(finding.code, f"{finding.message} {hint}", finding.where)
-    failure = failure_of(name)
-    if failure is not None:
-        raised = raised_finding(name, failure)
-        finding = Finding(FindingCode.RAISED, f"{raised.message} {finding.message}", raised.where)
     return finding
 
 

@@ -1,4 +1,4 @@
-"""Tests for autograder.feedback: each recogniser's message, and that none leaks the answer."""
+"""The ladder of autograder.feedback: each step's message, causes named only when confirmed, no leaked answer."""
 
 from __future__ import annotations
 
@@ -86,40 +86,40 @@ def test_odd_object_is_not_an_array():
     )
 
 
-# --- shape --------------------------------------------------------------------------
+# --- shape: a cause only when undoing it gives the answer ----------------------------
 
 
-def test_wrapped_scalar_has_extra_axis():
-    assert finding(np.array([7]), np.array(7), name="scalar") == Finding(
-        "extra_axis",
-        "`scalar` has shape (1,), but it should be a rank-0 tensor with shape (): you probably "
-        "wrapped the value in a list. Pass the bare number to `np.array`.",
-    )
+def test_wrapped_scalar_has_extra_axis_confirmed_by_its_value():
+    result = finding(np.array([7]), np.array(7), name="scalar")
+    assert (result.code, result.confirmed) == ("extra_axis", True)
+    assert "rank-0 tensor with shape ()" in result.message and "not a list holding it" in result.message
 
 
-def test_extra_unit_axis():
-    assert finding(np.arange(5).reshape(1, 5), np.arange(5)) == Finding(
-        "extra_axis",
-        "`x` has shape (1, 5), but it should have shape (5,): axis 0 is an extra axis of length 1. "
-        "Remove it with `np.squeeze(..., axis=0)` or a `reshape`.",
-    )
+def test_extra_axis_with_other_numbers_says_the_numbers_differ_too():
+    result = finding(np.array([8]), np.array(7), name="scalar")
+    assert (result.code, result.confirmed) == ("extra_axis", False)
+    assert "Its numbers are not the expected ones either." in result.message
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float32", "uint8"])
+@pytest.mark.parametrize(("shape", "axis"), [((5,), 0), ((3, 4), 1), ((2, 3, 4), 2)])
+def test_extra_unit_axis_on_several_shapes(shape, axis, dtype):
+    right = np.arange(int(np.prod(shape))).reshape(shape).astype(dtype)
+    result = finding(np.expand_dims(right, axis), right)
+    assert (result.code, result.where, result.confirmed) == ("extra_axis", f"axis {axis}", True)
+    assert f"np.squeeze(..., axis={axis})" in result.message
 
 
 def test_missing_unit_axis_mentions_that_T_does_nothing():
     result = finding(np.arange(5), np.arange(5).reshape(1, 5))
-    assert result.code == "missing_axis"
-    assert result.message == (
-        "`x` has shape (5,), but it should have shape (1, 5): it lacks the axis of length 1 at "
-        "position 0. Add it with `np.expand_dims(..., axis=0)` or a `reshape` (note that `.T` "
-        "does nothing to a 1-D array)."
-    )
+    assert (result.code, result.confirmed) == ("missing_axis", True)
+    assert "np.expand_dims(..., axis=0)" in result.message and "`.T` does nothing to a 1-D array" in result.message
 
 
 def test_column_where_row_wanted():
-    assert finding(np.arange(5).reshape(5, 1), np.arange(5).reshape(1, 5)) == Finding(
-        "transposed",
-        "`x` is a column of shape (5, 1), but it should be a row of shape (1, 5): reshape it with `.reshape(1, -1)`.",
-    )
+    result = finding(np.arange(5).reshape(5, 1), np.arange(5).reshape(1, 5))
+    assert result.code == "transposed"
+    assert "should be a row of shape (1, 5)" in result.message and "`.reshape(1, -1)`" in result.message
 
 
 def test_row_where_column_wanted():
@@ -129,42 +129,66 @@ def test_row_where_column_wanted():
     assert "`.reshape(-1, 1)`" in result.message
 
 
-def test_transposed_shape():
-    assert finding(np.arange(12).reshape(4, 3), np.arange(12).reshape(3, 4), name="matrix") == Finding(
-        "transposed",
-        "`matrix` has shape (4, 3), the transpose of the shape it should have, (3, 4): check the "
-        "order of the sizes you passed, or whether a `.T` is missing or extra.",
-    )
+@pytest.mark.parametrize("shape", [(3, 4), (2, 7), (5, 1000)])
+def test_transpose_named_only_when_the_transpose_is_the_answer(shape):
+    right = np.random.default_rng(0).random(shape)
+    named = finding(right.T, right)
+    assert (named.code, named.confirmed) == ("transposed", True)
+    assert ".T" in named.message
+    swapped_slice = np.random.default_rng(1).random(shape[::-1])  # right shape turned round, other values
+    described = finding(swapped_slice, right)
+    assert not described.confirmed
+    assert ".T" not in described.message and "transpose" not in described.message.lower()
+    assert f"the shape {shape} it should have" in described.message
 
 
-def test_axes_permuted_shape():
-    result = finding(np.zeros((28, 28, 60000)), np.zeros((60000, 28, 28)))
-    assert result.code == "axes_permuted"
-    assert result.message.startswith(
-        "`x` has shape (28, 28, 60000): the right axis lengths in the wrong order, since it "
-        "should have shape (60000, 28, 28)."
-    )
+def test_axes_permuted_shape_is_named_with_the_permutation_when_it_gives_the_answer():
+    right = np.random.default_rng(2).random((6, 2, 3))
+    result = finding(right.transpose(1, 2, 0), right)
+    assert (result.code, result.confirmed) == ("axes_permuted", True)
+    assert "np.transpose(x, (2, 0, 1))" in result.message
 
 
-def test_channels_first_is_named():
-    result = finding(np.zeros((16, 3, 8, 8), "float32"), np.zeros((16, 8, 8, 3), "float32"))
-    assert result.code == "axes_permuted"
-    assert "This looks like channels-first (batch, channels, height, width) where channels-last" in result.message
+def test_axes_permuted_shape_without_values_is_only_described():
+    result = finding(np.zeros((28, 28, 600)), np.zeros((600, 28, 28)), check_values=False)
+    assert (result.code, result.confirmed) == ("axes_permuted", False)
+    assert "the right axis lengths, but in another order than the shape (600, 28, 28)" in result.message
 
 
-def test_off_by_one_slice():
+def test_channels_first_is_described():
+    result = finding(np.zeros((16, 3, 8, 8), "float32"), np.zeros((16, 8, 8, 3), "float32"), check_values=False)
+    assert "The channels come second" in result.message
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_off_by_one_slice_names_the_end_that_is_off(dtype):
+    data = np.arange(200).reshape(100, 2).astype(dtype)
+    short = finding(data[:99], data)
+    assert (short.code, short.confirmed) == ("off_by_one_slice", True)
+    assert "lacks the last row" in short.message
+    late = finding(data[1:], data)
+    assert "lacks the first row" in late.message
+    long = finding(np.vstack([data, data[:1]]), data)
+    assert "one row too many, at the end" in long.message
+
+
+def test_one_entry_short_with_other_values_is_only_a_length():
     data = np.arange(200.0).reshape(100, 2)
-    assert finding(data[:99], data) == Finding(
-        "off_by_one_slice",
-        "`x` has shape (99, 2), but it should have shape (100, 2): axis 0 is off by one. "
-        "A slice `a[start:stop]` includes `start` and stops before `stop`.",
-    )
+    result = finding(data[:99] + 1000, data)
+    assert (result.code, result.confirmed) == ("length", False)
+    assert "axis 0 has 99 entries, one fewer than it should" in result.message
 
 
-def test_same_size_other_shape_points_at_reshape():
+def test_flattened_array_is_named_when_reshaping_gives_the_answer():
+    right = np.arange(12).reshape(3, 4)
+    assert finding(right.ravel(), right).code == "flattened"
+    assert finding(right.ravel()[::-1], right).code == "shape"
+
+
+def test_same_size_other_shape_says_so_without_guessing_why():
     assert finding(np.zeros((6, 1)), np.zeros((3, 2))).message == (
-        "`x` has shape (6, 1), but it should have shape (3, 2): it has the right number of "
-        "entries, so check the sizes you gave to `reshape`."
+        "`x` has shape (6, 1), but it should have shape (3, 2): it has the right number of entries (6), laid out "
+        "in another shape."
     )
 
 
@@ -182,15 +206,28 @@ def test_candidate_beats_dtype():
     right = pixels.astype("float32") / 255
     no_cast = pixels / 255  # float64: differs from the answer only in dtype
     result = finding(no_cast, right, candidates={"You divided without casting first.": no_cast})
-    assert result == Finding("candidate", "You divided without casting first.")
+    assert (result.code, result.message, result.confirmed) == ("candidate", "You divided without casting first.", True)
 
 
 def test_candidate_beats_shape():
     matrix = np.arange(12).reshape(3, 4)
     wrong = np.stack([matrix, matrix * 10], axis=-1)
     right = np.stack([matrix, matrix * 10])
-    result = finding(wrong, right, candidates={"Stack along axis 0.": wrong})
-    assert result == Finding("candidate", "Stack along axis 0.")
+    assert finding(wrong, right, candidates={"Stack along axis 0.": wrong}).message == "Stack along axis 0."
+
+
+def test_two_causes_giving_the_same_value_name_neither():
+    right = np.arange(6.0)
+    wrong = right + 1
+    result = finding(wrong, right, candidates={"You added one.": wrong, "You started at 1.": wrong.copy()})
+    assert result.code == "offset" and not result.confirmed
+    assert "added" not in result.message and "started at 1" not in result.message
+
+
+def test_a_slip_equal_to_the_answer_is_no_evidence():
+    right = np.arange(4)
+    result = finding(right + 5, right, candidates={"Same as the answer here.": right.copy(), "Plus five.": right + 5})
+    assert result.message == "Plus five."
 
 
 def test_candidate_for_a_number():
@@ -205,34 +242,36 @@ def test_candidate_needs_the_same_dtype():
     assert finding(right.astype("float16"), right, candidates=candidates).code == "dtype"
 
 
-# --- dtype --------------------------------------------------------------------------
+# --- dtype: "cast it" only when the cast gives the answer ---------------------------
 
 
-def test_float64_where_float32_wanted():
-    assert finding(np.ones(3), np.ones(3, "float32"), name="scaled") == Finding(
-        "dtype",
-        "`scaled` has dtype float64, but it should have dtype float32: NumPy computes in float64 "
-        "by default, so you probably divided without `.astype('float32')`. Cast with "
-        "`.astype('float32')`.",
+def test_float64_with_the_right_values_is_told_to_cast():
+    result = finding(np.ones(3), np.ones(3, "float32"), name="scaled")
+    assert (result.code, result.confirmed) == ("dtype", True)
+    assert "its values are right, so cast it with `.astype('float32')`" in result.message
+
+
+def test_unscaled_data_in_another_dtype_is_not_told_to_cast():
+    pixels = np.arange(256, dtype="uint8")
+    result = finding(pixels, pixels.astype("float32") / 255, name="scaled")
+    assert (result.code, result.confirmed) == ("dtype", False)
+    assert "a cast alone will not fix it" in result.message and "they run from 0 to 255" in result.message
+    assert "cast it with" not in result.message
+
+
+def test_integers_where_floats_wanted_in_a_structure_check():
+    assert finding(np.ones(3, "uint8"), np.ones(3, "float32"), check_values=False).message == (
+        "`x` has dtype uint8, but it should have dtype float32: it holds integers, not floats."
     )
 
 
-def test_integers_where_floats_wanted():
-    assert finding(np.ones(3, "uint8"), np.ones(3, "float32")).message == (
-        "`x` has dtype uint8, but it should have dtype float32: it holds integers, not floats. "
-        "Cast with `.astype('float32')`, and divide with `/`, not `//`."
-    )
-
-
-def test_floats_where_integers_wanted():
-    assert finding(np.ones(3), np.ones(3, "uint8")).message == (
-        "`x` has dtype float64, but it should have dtype uint8: it holds floats, not integers. "
-        "Round first if needed, then cast with `.astype('uint8')`."
-    )
+def test_floats_where_integers_wanted_with_the_right_values():
+    result = finding(np.ones(3), np.ones(3, "uint8"))
+    assert "cast it with `.astype('uint8')`" in result.message and result.confirmed
 
 
 def test_booleans_where_numbers_wanted():
-    result = finding(np.ones(3) > 0, np.ones(3))
+    result = finding(np.ones(3) > 0, np.ones(3), check_values=False)
     assert result.code == "dtype"
     assert "True/False values" in result.message
 
@@ -251,9 +290,16 @@ def test_generic_value_message_counts_and_locates():
     right = np.arange(64.0).reshape(8, 8)
     got = right.copy()
     got.flat[[3, 9, 10, 20, 21, 22, 30, 40, 41, 50, 60, 63]] = -1.0
-    assert finding(got, right) == Finding(
-        "values", "`x` has the right shape and dtype but 12 of 64 entries differ (first at index (0, 3))."
-    )
+    result = finding(got, right)
+    assert result.message == "`x` has the right shape and dtype but 12 of 64 entries differ (first at index (0, 3))."
+    assert result.where == "index (0, 3)"
+
+
+def test_differences_in_one_column_are_located():
+    right = np.arange(40.0).reshape(8, 5)
+    got = right.copy()
+    got[:, 3] = 0
+    assert finding(got, right).message.endswith("All of them are in column 3.")
 
 
 def test_generic_value_message_gives_a_share_for_big_arrays():
@@ -279,8 +325,8 @@ def test_zero_d_value():
 def test_transposed_values_of_a_square_matrix():
     right = np.arange(9).reshape(3, 3)
     result = finding(right.T, right)
-    assert result.code == "transposed"
-    assert result.message.startswith("`x` is the transpose of the right answer")
+    assert (result.code, result.confirmed) == ("transposed", True)
+    assert result.message.startswith("`x` is the transpose of the answer")
 
 
 def test_each_image_transposed():
@@ -293,8 +339,8 @@ def test_each_image_transposed():
 def test_samples_in_another_order():
     images = np.random.default_rng(1).random((10, 4, 4))
     result = finding(images[::-1], images)
-    assert result.code == "scrambled"
-    assert "holds the right samples (entries along the first axis), but in a different order" in result.message
+    assert (result.code, result.confirmed) == ("scrambled", False)
+    assert "holds the right samples (entries along axis 0), but in another order" in result.message
 
 
 def test_values_reordered_within_each_sample():
@@ -304,32 +350,42 @@ def test_values_reordered_within_each_sample():
     assert "right values within each sample" in result.message
 
 
-def test_unrowing_with_reshape_mixes_samples():
-    images = np.random.default_rng(3).random((10, 4, 4))
-    right = images.reshape(10, -1).T
-    result = finding(images.reshape(16, -1), right)
-    assert result.code == "scrambled"
-    assert "as if reshaped where a transpose was needed" in result.message
+@pytest.mark.parametrize("shape", [(10, 4, 4), (6, 3, 5), (4, 2, 2, 3)])
+def test_unrowing_with_reshape_is_named_only_because_it_reenacts(shape):
+    images = np.random.default_rng(3).random(shape)
+    n = shape[0]
+    right = images.reshape(n, -1).T
+    result = finding(images.reshape(-1, n), right)
+    assert (result.code, result.confirmed) == ("scrambled", True)
+    assert "what `reshape` gives where the axes had to be moved" in result.message
+    shuffled = right.ravel()[np.random.default_rng(4).permutation(right.size)].reshape(right.shape)
+    other = finding(shuffled, right)
+    assert "reshape" not in other.message and not other.confirmed
 
 
 def test_reshape_where_transpose_was_meant():
     a = np.arange(12).reshape(4, 3)
-    assert finding(a.reshape(3, 4), a.T).code == "scrambled"
+    assert finding(a.reshape(3, 4), a.T).confirmed
 
 
 def test_vector_in_the_wrong_order():
-    assert finding(np.arange(5, 0, -1), np.arange(1, 6)).message == (
-        "`x` holds the right numbers, but in the wrong order: look for a sort, a reversed range or a mixed-up index."
-    )
+    assert finding(np.arange(5, 0, -1), np.arange(1, 6)).message == "`x` holds the right numbers, but in another order."
 
 
 def test_forgot_to_divide_is_a_scale():
     pixels = np.arange(1, 256, dtype="float32")
-    assert finding(pixels, pixels / 255).code == "scale"
+    result = finding(pixels, pixels / 255)
+    assert result.code == "scale" and "larger than the answer by the same factor" in result.message
 
 
 def test_range_starting_at_zero_is_an_offset():
-    assert finding(np.arange(5), np.arange(1, 6)).code == "offset"
+    result = finding(np.arange(5), np.arange(1, 6))
+    assert result.code == "offset" and "lower than the answer" in result.message
+
+
+def test_opposite_sign_is_named():
+    right = np.array([1.0, -2.0, 3.0])
+    assert "opposite sign" in finding(-right, right).message
 
 
 def test_hint_is_appended_to_generic_messages_only():
@@ -360,7 +416,8 @@ def test_number_written_as_text():
 
 
 def test_shape_in_the_wrong_order():
-    assert finding((8, 8, 1797), (1797, 8, 8), name="images_shape") == Finding(
+    result = finding((8, 8, 1797), (1797, 8, 8), name="images_shape")
+    assert (result.code, result.message) == (
         "axes_permuted",
         "`images_shape` holds the right lengths in the wrong order: list them in axis order, as `.shape` does.",
     )
@@ -380,12 +437,13 @@ def test_shape_that_is_not_a_tuple():
 
 def test_tuple_recurses_into_the_first_wrong_item():
     expected = (3, (2, 4), "int8")
-    assert finding((2, (2, 4), "int8"), expected, name="describe(t)") == Finding(
-        "values", "`describe(t)[0]` is 2, which is not the right value."
+    first = finding((2, (2, 4), "int8"), expected, name="describe(t)")
+    assert (first.code, first.message, first.where) == (
+        "values", "`describe(t)[0]` is 2, which is not the right value.", "index 0"
     )
     assert finding((3, (4, 2), "int8"), expected, name="d").code == "axes_permuted"
-    assert finding((3, (2, 4), np.dtype("int8")), expected, name="d") == Finding(
-        "type", "`d[2]` is a dtype object, but it should be a string: use the dtype's `.name`, as in `t.dtype.name`."
+    assert finding((3, (2, 4), np.dtype("int8")), expected, name="d").message == (
+        "`d[2]` is a dtype object, but it should be a string: use the dtype's `.name`, as in `t.dtype.name`."
     )
 
 
@@ -520,12 +578,12 @@ def test_structure_only_passes_wrong_values_of_the_right_kind():
 
 
 def test_structure_only_still_reports_structure():
-    assert finding(np.ones((3, 2)), np.zeros((2, 3)), check_values=False).code == "transposed"
+    assert finding(np.ones((3, 2)), np.zeros((2, 3)), check_values=False).code == "axes_permuted"
     assert finding(np.ones(3), np.zeros(3, "float32"), check_values=False).code == "dtype"
     assert finding(2.5, 3, check_values=False).code == "type"
     assert finding((1, 2), (1797, 8, 8), check_values=False).code == "length"
-    assert finding((1, "8", 8), (1797, 8, 8), check_values=False) == Finding(
-        "type", "`x[1]` should be a single number, but it is a str: write the number without quotes."
+    assert finding((1, "8", 8), (1797, 8, 8), check_values=False).message == (
+        "`x[1]` should be a single number, but it is a str: write the number without quotes."
     )
 
 
@@ -537,6 +595,5 @@ def test_structure_only_never_reports_values():
 def test_structure_only_still_matches_candidates():
     truncated = np.array([2, 3], "uint8")
     message = "You cast without rounding."
-    assert finding(truncated, np.array([3, 3], "uint8"), check_values=False, candidates={message: truncated}) == (
-        Finding("candidate", message)
-    )
+    result = finding(truncated, np.array([3, 3], "uint8"), check_values=False, candidates={message: truncated})
+    assert (result.code, result.message, result.confirmed) == ("candidate", message, True)
