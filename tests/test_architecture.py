@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,25 @@ def test_message_kinds_are_written_only_in_the_protocol():
     assert not offenders, f"hand-built messages: {offenders}"
 
 
-def test_no_module_outside_feedback_is_over_the_size_limit():
-    long = {str(p.relative_to(PACKAGE)): n for p in modules()
-            if "feedback" not in p.parts and (n := len(p.read_text().splitlines())) > MAX_LINES}
+def test_no_module_is_over_the_size_limit():
+    long = {str(p.relative_to(PACKAGE)): n for p in modules() if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
+LAB_FACTS = re.compile(r"load_digits|digits_split|\blab0\d|ten classes|n_classes: int = 10|cut_tiles|1797|60000")
+
+
+def test_the_feedback_library_holds_no_lab_fact():
+    """Facts about one lab (its data, its sizes, its set-up) live beside its checks in solutions/LAB/."""
+    found = [f"{p.relative_to(PACKAGE)}:{i}" for p in (PACKAGE / "feedback").rglob("*.py")
+             for i, line in enumerate(p.read_text().splitlines(), 1) if LAB_FACTS.search(line)]
+    assert not found, f"lab facts in the feedback library: {found}"
+
+
+def test_public_checks_import_no_lab_support_module():
+    """Students get the public checks but not solutions/LAB/*.py, so a public check importing one would break."""
+    root = PACKAGE.parent
+    support = {p.stem for p in (root / "solutions").glob("*/*.py")}
+    offenders = [str(path.relative_to(root)) for path in (root / "labs").glob("*/tests/*.py")
+                 for name in support if re.search(rf"^\s*(from|import) {name}\b", path.read_text(), re.M)]
+    assert not offenders, f"public checks importing a lab's support module: {offenders}"

@@ -119,13 +119,17 @@ PUBLIC_NO_POINTS = '""" # BEGIN TEST CONFIG\npoints: 0\n"""  # END TEST CONFIG\n
 
 
 def tiny_course(tmp_path, *, weak: bool) -> Course:
-    """A two-question lab: ``squares`` (an array) and ``double`` (a function); ``weak`` checks only shapes."""
+    """A two-question lab: ``squares`` (an array) and ``double`` (a function); ``weak`` checks only shapes, and a
+    hidden check of it tells the solution's expression."""
     shape_check = ("def test_q1_shape(squares):\n    import numpy as np\n"
                    "    assert np.shape(squares) == (5,), 'squares should hold 5 numbers'\n")
     value_check = HIDDEN.format(points=2) + (
         "def test_q1_values(squares):\n    import numpy as np\n"
         "    assert np.array_equal(squares, np.arange(5) ** 2), 'squares holds other numbers'\n")
-    q1_tests = [shape_check] if weak else [PUBLIC_NO_POINTS + shape_check, value_check]
+    leaky = HIDDEN.format(points=0) + (
+        "def test_q1_told(squares):\n    import numpy as np\n"
+        "    assert np.array_equal(squares, np.arange(5) ** 2), 'squares should be np.arange(5) ** 2'\n")
+    q1_tests = [shape_check, leaky] if weak else [PUBLIC_NO_POINTS + shape_check, value_check]
     call_check = ("def test_q2_calls(double):\n    import numpy as np\n"
                   "    assert double(np.arange(3)).tolist() == [0, 2, 4], 'double(x) should double x'\n")
     unseen = HIDDEN.format(points=1) + (
@@ -153,6 +157,7 @@ def test_a_weak_lab_has_holes_and_a_strong_one_passes(tmp_path):
     assert "`squares` zeros" in q1.holes and q1.non_answer_share == 1.0
     assert "`double` ignores its input (returns what its first call returned)" in q2.holes
     assert not weak.passed and any("wrong answer earns full marks" in p for p in weak.problems)
+    assert any(p.startswith("q1: a hidden message leaks the answer") and "np.arange(5)**2" in p for p in weak.problems)
     strong = audit_lab(tiny_course(tmp_path / "strong", weak=False), "tiny")
     assert strong.passed, strong.problems
     assert [q.holes for q in strong.questions] == [(), ()] and strong.non_answer_share == 0

@@ -10,7 +10,7 @@ import pytest
 
 from autograder import protocol, transport
 from autograder.execute.channel import Channel
-from autograder.model import CaseState, CellRecord, CellStatus
+from autograder.model import CaseState, CellFailure, CellRecord, CellStatus
 
 RUN = protocol.RunCells(
     cells=("x = 1", "y = x + 1"), names=("x", "y"), timeout=5.0,
@@ -20,11 +20,13 @@ RUN = protocol.RunCells(
 
 EVERY_MESSAGE = [
     RUN,
-    protocol.Ran((CellRecord(0, CellStatus.OK, "hi"), CellRecord(1, CellStatus.ERROR, "", "ZeroDivisionError")), True),
+    protocol.Ran((CellRecord(0, CellStatus.OK, "hi"), CellRecord(1, CellStatus.ERROR, "", "ZeroDivisionError", "1/0")),
+                 True),
     protocol.CallFunctions((protocol.Call("k1", "f"), protocol.Call("k2", "model.predict")), 2.5),
     protocol.CallResults({"k2": "ValueError: bad"}),
     protocol.Exit(),
     protocol.Check(("/x/q1.py", "/x/q2.py")),
+    protocol.Check(("/x/q1.py",), 7, (CellFailure(("a", "b"), "KeyError: 'acc'", "a = h['acc']"),), "/x/support"),
     protocol.Checked(
         (protocol.CaseOutcome("q1", "test_a", 1.0, False, CaseState.PASSED, ""),
          protocol.CaseOutcome("q1", "test_b", 0.5, True, CaseState.PENDING)),
@@ -90,7 +92,7 @@ def test_a_garbled_control_datagram_is_a_protocol_error():
 
 
 def test_headers_are_plain_json():
-    header = EVERY_MESSAGE[6].header()
+    header = next(m for m in EVERY_MESSAGE if isinstance(m, protocol.Checked)).header()
     assert json.loads(json.dumps(header)) == header
     assert header["op"] == "checked" and header["cases"][0]["state"] == "passed"
 
