@@ -597,3 +597,19 @@ def test_structure_only_still_matches_candidates():
     message = "You cast without rounding."
     result = finding(truncated, np.array([3, 3], "uint8"), check_values=False, candidates={message: truncated})
     assert (result.code, result.message, result.confirmed) == ("candidate", message, True)
+
+
+def test_all_zeros_is_not_called_a_scale():
+    assert finding(np.zeros(4), np.arange(1.0, 5.0)).code != "scale"
+
+
+def test_a_row_vector_in_another_order_is_not_called_samples():
+    assert finding(np.arange(5)[::-1].reshape(1, 5), np.arange(5).reshape(1, 5)).message == (
+        "`x` holds the right numbers, but in another order.")
+
+
+def test_differences_along_a_higher_axis_are_located_in_words():
+    right = np.arange(60.0).reshape(3, 4, 5)
+    got = right.copy()
+    got[:, :, 2] = -1
+    assert finding(got, right).message.endswith("All of them are at position 2 along axis 2.")

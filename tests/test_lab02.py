@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import textwrap
+from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 from sklearn.datasets import load_sample_images
 
-from autograder.feedback.slicing import cut_tiles
 from autograder.model import SubmissionResult
-from tests.conftest import failures, grade, hidden_messages, scores
+from tests.conftest import ROOT, failures, grade, hidden_messages, scores
 
 pytestmark = pytest.mark.slow
 
 LAB = "lab02-slicing-reshaping"
+SUPPORT = ROOT / "solutions" / LAB / "lab02_support.py"
 QUESTIONS = [f"q{i}" for i in range(1, 10)]
 
 CROP = "def centre_crop(pictures, size):\n    top = {top}\n    left = {left}\n    return pictures[:, {rows}, {cols}]"
@@ -48,16 +51,45 @@ RIGHT_SHAPES = ("(64, 64, 3)", "(80, 20, 40)", "(10, 64)", "(80,)")
 """What the four expressions of q9 give: no hidden message may say it."""
 
 
-def test_setup_cell_builds_the_tiles_the_checks_rebuild(course):
-    """The checks rebuild the data with `cut_tiles`; it must match the notebook's own setup cell."""
+def load_support(path: Path = SUPPORT):
+    """The lab's support module, imported from its file as the check process imports it from its folder."""
+    spec = importlib.util.spec_from_file_location("lab02_support", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_setup_cell_builds_the_data_the_checks_rebuild(course):
+    """The hidden checks rebuild the data with the support module; it must match the notebook's own setup cell."""
     master = nbformat.read(course.master(LAB), as_version=4)
     setup = next(c.source for c in master.cells if c.cell_type == "code" and "default_rng(0)" in c.source)
     namespace: dict = {}
     exec(setup, namespace)
-    tiles, labels = cut_tiles(np.stack(load_sample_images().images), 80, 64, 0)
-    assert np.array_equal(namespace["tiles"], tiles) and namespace["tiles"].dtype == np.uint8
-    assert np.array_equal(namespace["labels"], labels)
-    assert np.array_equal(namespace["onehot"], np.eye(2, dtype="float32")[labels])
+    data = load_support().lab_data()
+    assert np.array_equal(namespace["tiles"], data.tiles) and namespace["tiles"].dtype == np.uint8
+    assert np.array_equal(namespace["labels"], data.labels)
+    assert np.array_equal(namespace["onehot"], data.onehot)
+    assert np.array_equal(namespace["images"], data.images) and np.array_equal(namespace["photos"], data.photos)
+
+
+def test_public_checks_rebuild_the_same_tiles_without_the_support_module(course):
+    """Public checks run in the student's kernel, where the support module is not: they cut the tiles inline."""
+    master = nbformat.read(course.master(LAB), as_version=4)
+    public = [c.source for c in master.cells if c.cell_type == "code" and "def test_" in c.source
+              and "hidden: true" not in c.source]
+    assert not any("lab02_support" in source for source in public)
+    inline = [source for source in public if "rng = np.random.default_rng(0)" in source]
+    assert len(inline) == 3, "q3, q4 and q5 cut the tiles"
+    data = load_support().lab_data()
+    for source in inline:
+        lines = source.splitlines()
+        first = next(i for i, line in enumerate(lines) if "photos = np.stack" in line)
+        last = next(i for i, line in enumerate(lines) if line.strip().startswith("tiles = np.stack"))
+        namespace = {"np": np, "load_sample_images": load_sample_images}
+        exec(textwrap.dedent("\n".join(lines[first:last + 1])), namespace)
+        assert np.array_equal(namespace["tiles"], data.tiles)
+    labels = [source for source in public if "default_rng(0).integers(0, 2, size=80)" in source]
+    assert len(labels) == 3, "q6 and q7 rebuild the labels"
 
 
 def test_solution_scores_full_marks(lab02, make_submission):
@@ -106,11 +138,12 @@ def test_off_by_one_upper_left_stop_as_length_unrow_without_transpose_and_writin
     assert "holds the upper-left quadrant of each picture, not the lower-right one" in messages["q2"][0]
     assert "uses a length where the stop index belongs along axes 1 and 2" in messages["q3"][0]
     assert "starts at sample k instead of sample k * size" in messages["q4"][0]
-    assert messages["q5"][0].startswith("Column 0 of `tiles_unrow` holds pixels of several images")
-    assert "`.T` does nothing to a 1-D array" in messages["q6"][0]
+    assert messages["q5"][0].startswith("Column 0 of `tiles_unrow` holds numbers of several samples")
+    assert "it is `labels` as it is (`.T` leaves a 1-D array unchanged)" in messages["q6"][0]
     assert "`temple_col` has shape (80,)" in messages["q7"][0]
-    assert "picking a column with a single index (`a[:, 1]`) drops that axis" in messages["q7"][0]
-    assert "`temple_row` is a column of shape (80, 1), but a row of shape (1, 80) was asked" in messages["q7"][1]
+    assert "it is column 0 of `onehot` picked with a single index, which drops the column axis" in messages["q7"][0]
+    assert ("`temple_row` is a column of shape (80, 1): it holds column 0 of `onehot`, but a row of shape (1, 80) "
+            "was asked") in messages["q7"][1]
     assert "`corner` is a view of `photos`" in messages["q8"][0]
     assert messages["q8"][1] == messages["q8"][0], "the hidden check gives the same explanation"
     assert messages["q9"] == [
@@ -147,7 +180,7 @@ def test_stop_minus_one_other_quadrant_swapped_offsets_forgot_transpose_and_colu
     assert scores(result) == {f"q{i}": 0 for i in range(1, 7)} | {"q7": 1, "q8": 2, "q9": 0}
     assert result.score == 3
     messages = failures(result)
-    assert "axis 0 is off by one" in messages["q1"][0]
+    assert "axis 0 has 99 entries, one fewer than it should" in messages["q1"][0]
     assert "has one entry too few along axis 0 (the pictures)" in messages["q1"][1]
     assert "holds the lower-left quadrant of each picture" in messages["q2"][0]
     swapped = (
@@ -155,11 +188,13 @@ def test_stop_minus_one_other_quadrant_swapped_offsets_forgot_transpose_and_colu
         "offset for the columns: rows start at (height - size) // 2 and columns at (width - size) // 2."
     )
     assert messages["q3"] == [f"On an unseen colour batch{swapped}", f"On an unseen greyscale batch{swapped}"]
-    assert "`batch(0)` has one entry too many along axis 0 (the samples)" in messages["q4"][0]
-    assert "You probably forgot the transpose" in messages["q5"][0]
-    assert "`labels_row` is a column of shape (80, 1), but a row of shape (1, 80) was asked" in messages["q6"][0]
+    assert "`batch(k)` has one entry too many along axis 0 (the tiles)" in messages["q4"][0]
+    assert "`tiles_unrow` is the batch with each sample flattened into a row" in messages["q5"][0]
+    assert "Transpose it with `.T`" in messages["q5"][0]
+    assert ("`labels_row` is a column of shape (80, 1): it holds the numbers of `labels`, but a row of shape "
+            "(1, 80) was asked") in messages["q6"][0]
     assert "`temple_row` has shape (80,)" in messages["q7"][0]
-    assert "`.T` does nothing to a 1-D array" in messages["q7"][0]
+    assert "`.T` cannot add it, since a 1-D array has only one axis to reverse" in messages["q7"][0]
     assert [m.split(": you picked ")[0] for m in messages["q9"]] == [
         "Part 1, `tiles[7]`",
         "Part 2, `tiles[:, 10:30, 5:45, 0]`",
@@ -199,14 +234,15 @@ def test_single_index_missing_colon_1_based_batches_and_transposed_images(lab02,
     assert scores(result) == {f"q{i}": 0 for i in range(1, 6)} | {"q6": 2, "q7": 0, "q8": 1, "q9": 0}
     assert result.score == 3
     messages = failures(result)
-    assert "`first_100` is a single picture" in messages["q1"][0]
-    assert "keep all of them with a leading `:`" in messages["q2"][0]
+    assert "`first_100` is a single entry along axis 0 (the pictures), not a slice of it" in messages["q1"][0]
+    assert "begin with `:` to keep all of them" in messages["q2"][0]
     assert "starts at the middle of each picture" in messages["q3"][0]
     assert "counts the batches from 1" in messages["q4"][0]
-    assert "Each column of `tiles_unrow` holds the pixels of its own image, but in another order" in messages["q5"][0]
-    assert "`.T` on the whole batch reverses every axis" in messages["q5"][0]
-    assert "`temple_col` is a row of shape (1, 80), but a column of shape (80, 1) was asked" in messages["q7"][0]
-    assert "picking a column with a single index (`a[:, 1]`) drops that axis" in messages["q7"][1]
+    assert "Each column of `tiles_unrow` holds the numbers of its own sample" in messages["q5"][0]
+    assert "`.T` on the whole batch before the reshape" in messages["q5"][0]
+    assert ("`temple_col` is a row of shape (1, 80): it holds column 0 of `onehot`, but a column of shape (80, 1) "
+            "was asked") in messages["q7"][0]
+    assert "it is column 0 of `onehot` picked with a single index" in messages["q7"][1]
     assert "red is channel 0" in messages["q8"][0]
     assert messages["q8"][1] == "`corner` has its blue channel set to 255: red is channel 0."
     assert "an index with nothing before it applies to the first axis" in messages["q9"][0]
@@ -233,10 +269,11 @@ def test_odd_answers_get_honest_messages_that_reveal_no_unseen_input(lab02, make
     # since `photos` is only judged once `corner` is a painted corner of a photo
     assert scores(result) == {"q1": 2, "q2": 2, "q3": 1, "q4": 0, "q5": 2, "q6": 0, "q7": 2, "q8": 0, "q9": 2}
     messages = failures(result)
-    assert messages["q3"][0].startswith("`centre_crop(images[:10], 4)` failed: IndexError: too many indices")
-    assert messages["q3"][1].startswith("`centre_crop` on an unseen greyscale batch failed: IndexError")
+    assert messages["q3"][0].startswith("`centre_crop(images[:10], 4)` raised IndexError: too many indices")
+    assert messages["q3"][1].startswith(
+        "On an unseen greyscale batch (pictures not square): `centre_crop(pictures, size)` raised IndexError")
     assert "`batch(0)` has shape (16, 64, 64, 3), but it should have shape (32, 64, 64, 3)" in messages["q4"][0]
-    assert messages["q4"][1].startswith("`batch(1)` has shape (16, 64, 64, 3), which is not the right shape")
+    assert messages["q4"][1].startswith("`batch(1)` has shape (16, 64, 64, 3), but it should have shape (32, 64")
     assert re.fullmatch(
         r"On unseen call 1 of 3 \(other k and size\): `batch\(k, size\)` has shape \(\d+, 64, 64, 3\), which is "
         r"not the right shape: check the start and the stop of each slice\.",
@@ -299,6 +336,7 @@ def test_non_answers_and_shortcuts_earn_nothing(lab02, make_submission):
     messages = failures(result)
     assert len(messages["q1"]) == 1, "the shape check passes, the values check fails"
     assert "missing 1 required positional argument: 'size'" in messages["q4"][0]
-    assert messages["q4"][1].startswith("`batch(1)`, without a size, failed: TypeError")
+    assert messages["q4"][1].startswith("`batch(1)` raised TypeError")
+    assert messages["q4"][1].endswith("Without a size, `batch` should use batches of 32 tiles.")
     assert messages["q8"][-1].startswith("This check looks at `photos` only once `corner` is the corner of a photo")
     assert len(messages["q9"]) == 3, "one part of four is right, by chance"

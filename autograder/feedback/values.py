@@ -70,7 +70,7 @@ def _same_numbers(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: fl
     """The right numbers in the wrong places: whole samples, within one, or mixed (no cause named)."""
     if a.size < 2 or not close(np.sort(a, axis=None), np.sort(e, axis=None), rtol, atol):
         return None
-    if a.ndim == 1:
+    if a.ndim == 1 or (a.ndim == 2 and 1 in a.shape):
         return Finding(FindingCode.SCRAMBLED, f"`{name}` holds the right numbers, but in another order.")
     flat_a, flat_e = a.reshape(len(a), -1), e.reshape(len(e), -1)
     if close(sorted_rows(flat_a), sorted_rows(flat_e), rtol, atol):
@@ -88,7 +88,7 @@ def _scaled(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -
     if len(np.unique(e[nonzero])) < 2 or not close(a[~nonzero], e[~nonzero], rtol, atol):
         return None
     ratio = a[nonzero] / e[nonzero]
-    if np.isclose(ratio[0], 1.0) or np.isclose(ratio[0], -1.0) or not np.allclose(ratio, ratio[0], 1e-4, 0.0):
+    if any(np.isclose(ratio[0], r) for r in (0.0, 1.0, -1.0)) or not np.allclose(ratio, ratio[0], 1e-4, 0.0):
         return None
     size = "larger" if abs(ratio[0]) > 1 else "smaller"
     return Finding(FindingCode.SCALE, f"`{name}` is {size} than the answer by the same factor everywhere: check "
@@ -143,8 +143,9 @@ def _concentrated(mask: np.ndarray) -> str:
         others = tuple(i for i in range(mask.ndim) if i != axis)
         touched = np.flatnonzero(mask.any(axis=others))
         if 0 < len(touched) <= 3 and len(touched) < mask.shape[axis]:
-            label = {0: "row", 1: "column"}.get(axis, f"position along axis {axis}") if mask.ndim == 2 else \
-                f"position along axis {axis}"
             listed = ", ".join(str(int(i)) for i in touched)
-            return f" All of them are in {label}{'s' if len(touched) > 1 else ''} {listed}."
+            plural = "s" if len(touched) > 1 else ""
+            if mask.ndim == 2:
+                return f" All of them are in {('row', 'column')[axis]}{plural} {listed}."
+            return f" All of them are at position{plural} {listed} along axis {axis}."
     return ""

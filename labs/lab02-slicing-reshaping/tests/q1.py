@@ -11,8 +11,9 @@ def test_q1_first_100_is_a_batch_of_100(first_100):
     import numpy as np
     from sklearn.datasets import load_digits
     from autograder.feedback import expect
+    from autograder.feedback.slices import index_slips
     images = load_digits().images
-    mistakes = {'`first_100` is a single picture: an index such as `images[100]` picks one picture and drops the batch axis, while a slice `images[start:stop]` keeps a batch.': images[100]}
+    slips = index_slips('first_100', images, np.s_[:100], ('the pictures',))
     shape_only = np.zeros((100, *images.shape[1:]))
-    expect('first_100', first_100, shape_only, check_dtype=False, check_values=False, candidates=mistakes)
+    expect('first_100', first_100, shape_only, check_dtype=False, check_values=False, candidates=slips)
 

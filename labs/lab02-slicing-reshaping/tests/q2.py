@@ -12,10 +12,10 @@ def test_q2_lower_right_is_a_quadrant_of_every_digit(lower_right):
     import numpy as np
     from sklearn.datasets import load_digits
     from autograder.feedback import expect
-    from autograder.feedback.slicing import quadrant_candidates
+    from autograder.feedback.slices import quadrant_slips
     images = load_digits().images
     count, height, width = images.shape
-    mistakes = quadrant_candidates('lower_right', images, want='lower-right')
+    slips = quadrant_slips('lower_right', images, want='lower-right')
     shape_only = np.zeros((count, height // 2, width // 2))
-    expect('lower_right', lower_right, shape_only, check_dtype=False, check_values=False, candidates=mistakes)
+    expect('lower_right', lower_right, shape_only, check_dtype=False, check_values=False, candidates=slips)
 

@@ -22,9 +22,11 @@ def test_q8_photos_are_unchanged(corner, photos):
     """Changing `corner` must leave `photos` as the setup cell made it."""
     import numpy as np
     from sklearn.datasets import load_sample_images
-    from autograder.feedback.slicing import explain_modified_original
-    assert corner is not None and corner is not Ellipsis, '`corner` is not set yet: replace the `...` with your answer and run the cell.'
+    from autograder.feedback import explain
+    from autograder.feedback.slices import explain_modified_original
+    if corner is None or corner is Ellipsis:
+        raise AssertionError(explain('corner', corner, 0).message)
     original = np.stack(load_sample_images().images)
-    finding = explain_modified_original('photos', photos, original, 'corner')
+    finding = explain_modified_original('photos', photos, original, 'corner', view=corner)
     assert finding is None, finding.message
 
