@@ -188,3 +188,10 @@ def test_leak_guard_finds_answers_and_solution_expressions_in_messages():
     clean = ["`batches` is 1180, which is not the right value.", "axis 3 is off by one", "batch 118.5 of data",
              "`corner` holds the wrong rows: the rows of the top half come before the middle."]
     assert leaks(clean, secrets) == []
+
+
+def test_another_questions_value_equal_up_to_rounding_is_not_a_wrong_answer():
+    right = np.linspace(0, 1, 6, dtype="float32")
+    labels = [w.label for w in wrong_answers("manual_out", right, {"keras_out": right + 6e-8, "other": right + 1})]
+    assert "another question's value (`other`)" in labels
+    assert "another question's value (`keras_out`)" not in labels

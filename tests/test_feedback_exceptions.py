@@ -46,7 +46,15 @@ def test_matmul_mismatch_names_both_inner_lengths():
 @pytest.mark.parametrize(("a", "b", "clash"), [((3, 4), (3,), "4 meets 3"), ((2, 5, 6), (5,), "6 meets 5")])
 def test_shapes_that_do_not_broadcast(a, b, clash):
     text = error_hint(raised(lambda: np.ones(a) + np.ones(b)))
-    assert clash in text and "keepdims=True" in text
+    assert clash in text
+
+
+def test_keepdims_is_suggested_only_when_a_shape_is_the_other_with_an_axis_reduced_away():
+    x = np.ones((3, 4))
+    reduced = error_hint(raised(lambda: x - x.mean(axis=1)))
+    assert "(3,) is the other shape with axis 1 taken away" in reduced and "keepdims=True" in reduced
+    unrelated = error_hint(raised(lambda: x - np.ones(5)))
+    assert "keepdims" not in unrelated
 
 
 @pytest.mark.parametrize(("word", "better"), [("lr", "learning_rate"), ("epoch", "epochs"), ("batchsize", "batch_size"),

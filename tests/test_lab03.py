@@ -91,7 +91,7 @@ def test_untouched_student_notebook_scores_zero(course, lab03):
         '`broadcast_choices` is not set yet: replace the `...` with a string of letters, such as "be".'
     )
     assert messages["q5"][0] == (
-        "`standardize(measurements, 0)` returned None: finish the function with `return` and the result."
+        "`standardize(measurements, 0)` returned None: finish the body of `standardize` and `return` the result."
     )
     assert messages["q7"][0] == "`product_shapes['X @ Y']` is not answered yet: replace the `...`."
     assert messages["q8"][0] == (
@@ -99,7 +99,7 @@ def test_untouched_student_notebook_scores_zero(course, lab03):
     )
     assert (
         messages["q10"][0]
-        == "`dense_forward(X, W, b)` returned None: finish the function with `return` and the result."
+        == "`dense_forward(X, W, b)` returned None: finish the body of `dense_forward` and `return` the result."
     )
     assert messages["q11"][0].startswith("`model` is not set yet: replace the `...` with your code")
 
@@ -142,7 +142,8 @@ def test_broadcasting_dot_product_reshape_and_overflow_mistakes(lab03, make_subm
     }
     assert result.score == 13.5
     messages = failures(result)
-    assert all(m.startswith("`plus_cols` has rows and columns swapped") for m in messages["q2"])
+    transposed = "`plus_cols` is the transpose of the right result: rows and columns are swapped"
+    assert all(m.startswith(transposed) for m in messages["q2"])
     assert messages["q3"] == [
         "(g) is not true: two 1-D vectors share their only axis, so `c + r` matches 4 against 3 and raises an "
         "error. Only after one of them gets an axis of length 1, as `k` has, can they stretch into a table."
@@ -153,7 +154,7 @@ def test_broadcasting_dot_product_reshape_and_overflow_mistakes(lab03, make_subm
     assert len(messages["q5"]) == 2, "the keepdims slip passes along axis 0 and fails along axis 1"
     for message in messages["q5"]:
         assert "raised ValueError: operands could not be broadcast together" in message
-        assert "`keepdims=True` when they come from a reduction" in message
+        assert "Keep a reduced axis with `keepdims=True`" in message
     assert "`v_dot_v` is the element-wise product `v * v`: you forgot to sum." in messages["q6"][0]
     assert "`A_dot_v` is the element-wise product `A * v`: you forgot to sum." in messages["q6"][0]
     assert "`gram` uses `A.reshape(3, 4)` where `A.T` was meant" in messages["q6"][0]
@@ -218,7 +219,8 @@ def test_reduction_shape_choice_and_activation_mistakes(lab03, make_submission):
     assert result.score == 11.5
     messages = failures(result)
     assert all(m.startswith("`relu_signal` is `np.max(signal, 0)`: `np.max` finds the largest") for m in messages["q1"])
-    assert all(m.startswith("`image_means` has lost the reduced axis: pass `keepdims=True`") for m in messages["q4"])
+    dropped = "`image_means` drops the reduced axis: keep it with `keepdims=True`"
+    assert all(m.startswith(dropped) for m in messages["q4"])
     assert len(messages["q5"]) == 4
     assert all("division binds tighter than subtraction" in m for m in messages["q5"])
     assert messages["q5"][2].startswith(
@@ -233,9 +235,12 @@ def test_reduction_shape_choice_and_activation_mistakes(lab03, make_submission):
         "`W`, while `*` pairs up only the two entries at the same position. Try both on two small 2 x 2 matrices."
     ]
     assert messages["q10"][0].startswith("`dense_forward(X, W, b)` still has negative values: no ReLU was applied.")
-    assert messages["q10"][1] == "`manual_out` has negative entries: apply ReLU last."
-    assert messages["q10"][2].startswith("On unseen test batch 1 of 2: `dense_forward(X, W, b)` still has negative")
-    linear = 'has negative values: the layer has no activation, so it stays linear. Create it with `activation="relu"`.'
+    assert messages["q10"][1].startswith("`manual_out` still has negative values: no ReLU was applied.")
+    assert messages["q10"][2].startswith("On unseen test batch 1 of 2: `dense_forward(x, w, bias)` still has neg")
+    linear = (
+        "has negative values: the Dense layer has no activation, so it stays linear. Create it with "
+        '`activation="relu"`.'
+    )
     assert messages["q11"] == [
         f"`keras_out` {linear}",
         "On a new batch of inputs: `model.predict(x)` has negative values: the Dense layer has no activation, so it "
@@ -272,7 +277,7 @@ def test_products_in_the_wrong_form_late_casts_and_unconverted_tensors(lab03, ma
     }
     assert result.score == 22 - 12 + 2
     messages = failures(result)
-    assert messages["q1"][0].startswith("`revenue` is the matrix product `prices @ quantities.T`, but the element-wise")
+    assert messages["q1"][0].startswith("`revenue` is the matrix product `prices @ quantities.T`, but the task asks")
     assert messages["q1"][1].startswith("`relu_signal` flips the sign of negative values (`np.abs`)")
     assert messages["q3"] == [
         "Your answer leaves out 1 true statement. Go through each one with the rule: line the shapes up from the "
@@ -281,8 +286,8 @@ def test_products_in_the_wrong_form_late_casts_and_unconverted_tensors(lab03, ma
         "be true as well."
     ]
     assert "`v_dot_v` is the outer product of `v` and `v`" in messages["q6"][0]
-    assert "`A_dot_v` adds up all the products into a single number" in messages["q6"][0]
-    assert "`gram` is `A @ A.T`: the operands are in the wrong order." in messages["q6"][0]
+    assert "`A_dot_v` adds up all the element-wise products into a single number" in messages["q6"][0]
+    assert "`gram` is `A @ A.T`: the operands are in the other order." in messages["q6"][0]
     assert "Casting the result afterwards is too late" in messages["q9"][0]
     assert messages["q9"][1].startswith("`blended` halves each array first with `//`, which drops the .5")
     assert messages["q10"][0] == (
@@ -341,8 +346,8 @@ def test_authored_mutants_lose_points_where_the_checks_exercise_the_answer(lab03
         "`summed` has dtype float64: use an integer dtype wider than uint8, such as `np.int32`."
     )
     assert messages["q10"] == [
-        "On unseen test batch 1 of 2: `dense_forward(X, W, b)` has shape (5, 3), but it should have one row per "
-        "sample (row of X) and one column per unit (column of W)."
+        "On unseen test batch 1 of 2: `dense_forward(x, w, bias)` has shape (5, 3), but it should have one row per "
+        "sample (row of x) and one column per unit (column of w)."
     ]
     assert messages["q11"] == [
         "The layer of `model` does not hold `W` and `b`: once the model is built, give the layer our weights with "

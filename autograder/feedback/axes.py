@@ -14,7 +14,7 @@ import numpy as np
 
 from autograder.model import FindingCode
 
-from .slips import Slip, reenact
+from .slips import Slip, answer_of, drop_answer, reenact
 
 
 def reduction_slips(name: str, reduce: Callable[..., Any], x: Any, axis: int | None, *, keepdims: bool = False,
@@ -40,7 +40,7 @@ def reduction_slips(name: str, reduce: Callable[..., Any], x: Any, axis: int | N
                 code = FindingCode.VALUES
             slips.append(reenact(text, lambda a=other, k=keep: reduce(arr, axis=a, keepdims=k), code,
                                  f"axis {other}"))
-    return [s for s in slips if s is not None]
+    return drop_answer(slips, answer_of(lambda: reduce(arr, axis=axis, keepdims=keepdims)))
 
 
 def stack_slips(name: str, parts: Sequence[Any], axis: int = 0) -> list[Slip]:
@@ -60,7 +60,7 @@ def stack_slips(name: str, parts: Sequence[Any], axis: int = 0) -> list[Slip]:
     if len(arrays) > 1:
         slips.append(reenact(f"`{name}` holds the parts in reverse order.",
                              lambda: np.stack(arrays[::-1], axis), FindingCode.SCRAMBLED, f"axis {axis}"))
-    return [s for s in slips if s is not None]
+    return drop_answer(slips, answer_of(lambda: np.stack(arrays, axis)))
 
 
 def reshape_order_slips(name: str, x: Any, shape: Sequence[int]) -> list[Slip]:

@@ -118,7 +118,19 @@ def _broadcast(error: str) -> str:
     text = "Shapes broadcast when, compared from the right, each pair of lengths is equal or one of them is 1"
     if clash:
         text += f"; here {clash[0]} meets {clash[1]}"
-    return text + ". Keep a reduced axis with `keepdims=True`, or add an axis of length 1 with `reshape`."
+    reduced = _reduced_axis(a, b) if len(a) > len(b) else _reduced_axis(b, a)
+    if reduced is not None:
+        text += (f". {b if len(a) > len(b) else a} is the other shape with axis {reduced} taken away, as a reduction "
+                 "gives: `keepdims=True` keeps that axis as length 1 so the result lines up")
+    return text + "."
+
+
+def _reduced_axis(longer: tuple[int, ...], shorter: tuple[int, ...]) -> int | None:
+    """The axis of ``longer`` whose removal gives ``shorter``."""
+    for axis in range(len(longer)):
+        if longer[:axis] + longer[axis + 1:] == shorter:
+            return axis
+    return None
 
 
 def _keyword(error: str) -> str:
@@ -166,10 +178,19 @@ def _out_of_bounds(error: str) -> str:
     return f"Axis {axis} has {size} entries, at indices 0 to {int(size) - 1}; index {index} is outside."
 
 
+def _truth_value(error: str) -> str:
+    """A whole array met a test that needs one True/False: Python's ``max(z, 0)``, ``if z > 0``, ``and``."""
+    if "truth value of an array" not in error:
+        return ""
+    return ("Python's `max`, `if`, `and` and `or` need one True/False, not a whole array: use element-wise NumPy "
+            "functions such as `np.maximum` or `np.where`.")
+
+
 def _shape(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.replace(" ", "").split(",") if p)
 
 
 _HINTS: tuple[Callable[[str], str], ...] = (
     _not_aligned, _matmul_mismatch, _broadcast, _keyword, _missing_key, _reshape, _undefined, _out_of_bounds,
+    _truth_value,
 )

@@ -24,7 +24,7 @@ def test_q11_keras_out_agrees_with_manual(keras_out, manual_out):
     """A NumPy array of shape (5, 3) without negatives, equal to `manual_out` up to rounding."""
     import numpy as np
     from autograder.feedback import expect
-    from autograder.feedback.operations import dense_candidates
+    from autograder.feedback.products import dense_slips
     rng = np.random.default_rng(3)
     X = rng.normal(size=(5, 4)).astype(np.float32)
     W = rng.normal(size=(4, 3)).astype(np.float32)
@@ -32,9 +32,9 @@ def test_q11_keras_out_agrees_with_manual(keras_out, manual_out):
     if keras_out is not None and keras_out is not Ellipsis and (not isinstance(keras_out, np.ndarray)):
         kind = getattr(keras_out, 'type_name', type(keras_out).__name__)
         raise AssertionError(f'`keras_out` has type {kind}, not a NumPy array: take the output of `model.predict`, or convert a tensor with `np.asarray(...)`.')
-    linear = '`keras_out` has negative values: the layer has no activation, so it stays linear. Create it with `activation="relu"`.'
-    mistakes = {linear: X @ W + b, **dense_candidates('keras_out', X, W, b)}
-    expect('keras_out', keras_out, np.zeros((5, 3)), check_dtype=False, check_values=False, candidates=mistakes, rtol=0.0001, atol=1e-05)
+    linear = '`keras_out` has negative values: the Dense layer has no activation, so it stays linear. Create it with `activation="relu"`.'
+    slips = dense_slips('keras_out', X, W, b, unactivated=linear)
+    expect('keras_out', keras_out, np.zeros((5, 3)), check_dtype=False, check_values=False, candidates=slips, rtol=0.0001, atol=1e-05)
     if isinstance(manual_out, np.ndarray) and manual_out.shape == keras_out.shape:
         assert np.allclose(keras_out, manual_out, rtol=0.0001, atol=1e-05), '`keras_out` and `manual_out` disagree. Check that the layer has ReLU activation and holds `W` and `b` (`set_weights([W, b])` once the model is built), and that `dense_forward` adds the bias before the ReLU.'
 
