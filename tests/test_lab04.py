@@ -6,30 +6,36 @@ each mistake submission packs several mistakes into different questions.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 from pathlib import Path
+from types import ModuleType
 
 import nbformat
 import numpy as np
 import pytest
 
-from autograder.feedback.training import (
-    batches_needed,
-    expected_count,
-    split_point,
-    unseen_count_cases,
-    unseen_counter_run,
-    unseen_split_cases,
-)
+from autograder.feedback.counting import batches_needed, expected_count, split_point
 from autograder.labs import Course, LabBundle
 from autograder.model import Limits, SubmissionResult
 from autograder.notebooks import fill_answers
-from tests.conftest import failures, grade, scores, solution_answers, student_notebook
+from tests.conftest import ROOT, failures, grade, scores, solution_answers, student_notebook
 
 pytestmark = pytest.mark.slow
 
 LAB = "lab04-epochs-batches"
+
+
+def _support() -> ModuleType:
+    """The lab's support module, which its hidden checks import from the grading bundle."""
+    spec = importlib.util.spec_from_file_location("lab04_support", ROOT / "solutions" / LAB / "lab04_support.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+support = _support()
 QUESTIONS = [f"q{i}" for i in range(1, 11)]
 POINTS = {"q1": 3, "q7": 4} | {q: 2 for q in ("q2", "q3", "q4", "q5", "q6", "q8", "q9", "q10")}
 # Two fits in the sandbox (the lab's 8 epochs and `try_counter`'s tiny run) and a rebuilt model for the checks:
@@ -180,11 +186,16 @@ def test_untouched_student_notebook_scores_zero(graded):
     assert not any(c.passed for q in result.questions for c in q.checks)
     messages = failures(result)
     assert messages["q1"][0] == "`mnist_batches` is not set yet: replace the `...` with your answer and run the cell."
-    assert "`batches_per_epoch(10, 4)` returned None" in messages["q2"][0]
+    assert messages["q2"][0].startswith("`batches_per_epoch(10, 4)` returned None")
+    assert messages["q2"][1].startswith("On unseen case 1 of 4 (")
     assert messages["q7"][0] == "`history` is not set yet: keep what fit returns, `history = model.fit(...)`."
     # the untouched class is tried on a fresh run too, and never counts
     assert messages["q7"][-1].startswith("In a fresh fit, `batches` of a new `BatchCounter` stayed 0 through every")
     assert messages["q9"][0].startswith("`q9_answer` is not set yet: set it to the letter of your choice")
+
+
+FULL_BATCHES = "the number of full batches only. The samples left over make one more, smaller batch"
+ROUNDS_DOWN = "rounds the division down (as `//`, `int()` and `math.floor` do)"
 
 
 def test_floor_one_update_per_epoch_swapped_fit_and_split_from_the_start(graded):
@@ -193,17 +204,32 @@ def test_floor_one_update_per_epoch_swapped_fit_and_split_from_the_start(graded)
     # three in q1, the split but not the counts in q6, and only the fit's settings wrong in q7
     assert scores(result) == {q: 0 for q in QUESTIONS} | {"q1": 2, "q2": 1, "q3": 1, "q6": 1, "q7": 3}
     messages = failures(result)
-    assert messages["q1"][0].startswith("`mnist_batches` is 117, as `n // batch_size` gives: floor division drops")
-    assert "one batch too many when the batch size divides the samples evenly" in messages["q2"][0]
-    assert messages["q3"][0].startswith("`last_batch_size(8, 4)` is 0, as `n % batch_size` gives")
-    assert messages["q4"][0].startswith("`weight_updates(10, 4, 5)` is 5, the number of epochs, as if one epoch")
-    assert messages["q4"][1].startswith("On unseen case ") and "as if one epoch made one update" in messages["q4"][1]
-    assert "`split_sizes(10, 0.25)` is (8, 2): it rounds the validation part down" in messages["q5"][0]
-    assert messages["q6"][0].startswith("`steps_per_epoch` is 113, a count over all the samples")
-    swapped = "`history.params` shows 16 epochs of 180 batches: `epochs` and `batch_size` are swapped in `fit`."
+    # one value cannot tell `//` from `int()` or `round()`: it is named by what it counts
+    assert messages["q1"] == [f"`mnist_batches` is {FULL_BATCHES}, and Keras trains on it too: round the "
+                              "division up."] * 2
+    plus_one = "`batches_per_epoch` adds 1 to the full batches even when the batch size divides the samples evenly."
+    assert messages["q2"][0].startswith(f"`batches_per_epoch(8, 4)` is 3: {plus_one}")
+    assert messages["q2"][1].startswith(f"Tried on 4 unseen cases, {plus_one}")
+    remainder = "`last_batch_size` returns the remainder, which is 0 when the batch size divides the samples evenly."
+    assert messages["q3"][0].startswith(f"`last_batch_size(8, 4)` is 0: {remainder}")
+    assert messages["q3"][1].startswith(f"Tried on 4 unseen cases, {remainder}")
+    one_each = "`weight_updates` returns the number of epochs, as if each epoch made one update."
+    assert messages["q4"][0].startswith(f"`weight_updates(10, 4, 5)` is 5: {one_each}")
+    assert all(m.startswith(f"Tried on 4 unseen cases, {one_each}") for m in messages["q4"][1:])
+    # the question's examples cannot tell which rounding made (8, 2); six unseen cases can
+    assert messages["q5"][0].startswith("`split_sizes(10, 0.25)` is (8, 2), a split whose training part is rounded up.")
+    assert messages["q5"][1].startswith("Tried on 6 unseen cases, `split_sizes` rounds the training part up, as "
+                                        "rounding the validation part down (`int(n * validation_split)`) does.")
+    validation_in = "a count with the validation samples included. With `validation_split`, only the training samples"
+    # the student's own count is not shown: it may be another answer of the question
+    assert messages["q6"][0].startswith(f"`steps_per_epoch` is {validation_in}")
+    assert messages["q6"][2].startswith(f"`total_updates` is {validation_in}")
+    swapped = ("`history.params` shows 16 epochs of 180 batches. `epochs` and `batch_size` are swapped: by position, "
+               "`fit(x, y, ...)` takes `batch_size` before `epochs`.")
     assert messages["q7"][0].startswith(swapped) and messages["q7"][1].startswith(swapped)
     assert len(messages["q7"]) == 2, "the counter and its class did their part: only the fit's settings are wrong"
-    assert all(m.startswith("`x_val` holds the first samples: Keras holds out the last") for m in messages["q8"][:2])
+    first = "holds the first samples: Keras holds out the last ones, taken before any shuffling."
+    assert messages["q8"] == [f"`x_val` {first}", f"`x_val` {first}", f"`y_val` {first}"]
     assert messages["q9"] == [
         'Choice "a" is not right. Each batch gives one update, however many samples it holds. With twice as many '
         "samples in each batch, the same training samples fill fewer batches, so an epoch makes fewer updates, not "
@@ -216,23 +242,29 @@ def test_fraction_batches_per_epoch_or_sample_epoch_counter_and_split_rounded_do
     result = graded("more")
     assert scores(result) == {q: 0 for q in QUESTIONS} | {"q1": 2, "q3": 1, "q6": 1.5, "q7": 1}
     messages = failures(result)
-    assert messages["q1"][0].startswith("`mnist_batches` is 117.1875, a fraction, as `n / batch_size` gives")
-    assert "`batches_per_epoch(10, 4)` is 2, as `n // batch_size` gives: floor division" in messages["q2"][0]
-    assert "`last_batch_size(10, 4)` is 4, the batch size, but the samples do not fill" in messages["q3"][0]
-    assert "`weight_updates(10, 4, 5)` is 3, the updates of a single epoch" in messages["q4"][0]
-    assert (
-        "`split_sizes(10, 0.25)` is (6, 4), which splits the samples at another point than Keras" in messages["q5"][0]
+    assert messages["q1"][0].startswith("`mnist_batches` is a fraction, the samples divided by the batch size.")
+    assert messages["q2"][0].startswith(f"`batches_per_epoch(10, 4)` is 2, {FULL_BATCHES}")
+    # across unseen cases where `round()` would round up, `//` shows as what it is
+    assert all(m.startswith(f"Tried on 4 unseen cases, `batches_per_epoch` {ROUNDS_DOWN}") for m in messages["q2"][1:])
+    assert messages["q3"][0].startswith("`last_batch_size(10, 4)` is 4, the batch size, but the last batch is only")
+    # on partly filled batches only, "always the batch size" and "a full batch whenever possible" look alike
+    assert messages["q3"][1].startswith("On 4 of 4 unseen cases: `last_batch_size(...)` returns the batch size, but")
+    assert messages["q4"][0].startswith("`weight_updates(10, 4, 5)` is 3: `weight_updates` returns the updates of a")
+    assert messages["q5"][0].startswith(
+        "`split_sizes(10, 0.25)` is (6, 4), which splits the samples at another point than Keras does."
     )
-    assert messages["q5"][1].startswith("On unseen case 1 of 6: `split_sizes(...)` is (")
-    assert "`total_updates` is 11496, one update per sample in every epoch" in messages["q6"][0]
-    assert messages["q7"][:2] == [
-        "`counter.batches` counts epochs: count in `on_train_batch_end`, which runs after every batch."
-    ] * 2
+    assert messages["q5"][1] == ("On unseen case 1 of 6: `split_sizes(...)` splits the samples at another point "
+                                 "than Keras does. Keras rounds the training part down and holds out every sample "
+                                 "after it.")
+    assert messages["q6"][0].startswith("`total_updates` is one update per sample in every epoch.")
+    epochs = "`counter.batches` equals the number of epochs: it counts epochs, not batches."
+    assert all(m.startswith(epochs) for m in messages["q7"][:2])
     assert messages["q7"][2] == (
         "In a fresh fit, `batches` of a new `BatchCounter` counts epochs, not batches: it only goes up when an epoch "
         "ends. Count in `on_train_batch_end`, which runs after every batch."
     )
-    assert all(m.startswith("`x_val` rounds the validation part down") for m in messages["q8"][:2])
+    assert all(m.startswith(f"`{v}` holds the last samples, but too few of them, as if the training part were "
+                            "rounded up.") for m, v in zip(messages["q8"], ("x_val", "x_val", "y_val"), strict=True))
     assert messages["q9"][0].startswith('Choice "d" is not right. Not for every number of samples: the batches')
     assert messages["q10"][0].startswith('Choice "f" is not right. That count deals all the samples into batches')
 
@@ -245,8 +277,12 @@ def test_shortcuts_lose_points_and_unusual_right_answers_keep_them(graded):
     assert messages["q1"][0] == (
         "`mnist_batches` is 0, but an epoch over at least one sample always has at least one batch."
     )
-    # right on the question's own examples only
+    # right on the question's own examples only; the unseen edge cases show what it really does
     assert [c.passed for c in next(q for q in result.questions if q.name == "q3").checks] == [True, False, False]
+    assert messages["q3"][1] == (
+        "Tried on 4 unseen cases, `last_batch_size` always returns the batch size. The last batch holds the samples "
+        "left over after the full batches, or is a full batch when none are left."
+    )
     # a count typed in after a real fit passes the checks of that run, but the class itself is tried on a fresh one
     assert messages["q7"] == [
         "In a fresh fit, `batches` of a new `BatchCounter` stayed 0 through every training batch: Keras never called "
@@ -264,13 +300,14 @@ def test_stand_in_objects_instead_of_a_real_fit_earn_nothing(graded):
 
 
 def test_question_10_choices_are_the_miscounts_its_check_explains(course):
-    """The numbers in the question's text are those its hidden check builds from the run it describes."""
+    """The numbers in the question's text are those its hidden check re-enacts from the run it describes."""
     master = nbformat.read(course.master(LAB), as_version=4)
     text = next(c.source for c in master.cells if c.source.startswith("**Question 10.**"))
     shown = [int(v) for v in re.findall(r"^\* \*\*[a-f]\.\*\* (\d+)$", text, flags=re.MULTILINE)]
     assert "1050 samples" in text and "batch_size=100, epochs=3, validation_split=0.2" in text
-    n, batch_size, epochs = 1050, 100, 3
-    n_train = split_point(n, 0.2)
+    assert shown == list(support.Q10_SHOWN.values())
+    n, batch_size, epochs, split = support.Q10_RUN
+    n_train = split_point(n, split)
     right = expected_count(n_train, batch_size, epochs, "updates")
     miscounts = {
         epochs,
@@ -279,14 +316,17 @@ def test_question_10_choices_are_the_miscounts_its_check_explains(course):
         math.ceil(n_train * epochs / batch_size),
         batches_needed(n, batch_size) * epochs,
     }
+    assert set(support.q10_miscounts()) == miscounts
     assert shown == sorted(shown) and shown.count(right) == 1 and set(shown) == miscounts | {right}
+    letter, reasons = support.q10_choices()
+    assert support.Q10_SHOWN[letter] == right and set(reasons) == set(support.Q10_SHOWN) - {letter}
 
 
 def _expected_values() -> dict[str, set[int]]:
     """Each question's expected numbers, the hidden function cases' included (those of 10 and up)."""
     n_train = split_point(1797, 0.2)
     steps, updates = expected_count(n_train, 16), expected_count(n_train, 16, 8, "updates")
-    n, batch_size, epochs, split = unseen_counter_run(np.random.default_rng(40407))
+    n, batch_size, epochs, split = support.unseen_counter_run(np.random.default_rng(40407))
     fresh_steps = batches_needed(split_point(n, split), batch_size)
     values = {
         "q1": {expected_count(60000, 512, 20, q) for q in ("batches", "last_batch", "updates")},
@@ -299,12 +339,12 @@ def _expected_values() -> dict[str, set[int]]:
     }
     for question, seed, quantity in (("q2", 40402, "batches"), ("q3", 40403, "last_batch"), ("q4", 40404, "updates")):
         epochs_too = quantity == "updates"
-        cases = unseen_count_cases(np.random.default_rng(seed), with_epochs=epochs_too, kinds=["partial"] * 4)
-        cases += unseen_count_cases(
+        cases = support.unseen_count_cases(np.random.default_rng(seed), with_epochs=epochs_too, kinds=["partial"] * 4)
+        cases += support.unseen_count_cases(
             np.random.default_rng(seed + 100), with_epochs=epochs_too, kinds=["divisible", "small"] * 2
         )
         values[question] = {expected_count(*case, quantity=quantity) for case in cases}
-    for n, split in unseen_split_cases(np.random.default_rng(40405)):
+    for n, split in support.unseen_split_cases(np.random.default_rng(40405)):
         values["q5"] |= {split_point(n, split), n - split_point(n, split)}
     return {question: {v for v in numbers if v >= 10} for question, numbers in values.items()}
 

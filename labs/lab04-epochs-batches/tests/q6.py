@@ -7,9 +7,9 @@ points = 2
 
 @test_case(points=0, hidden=False)
 def test_q6_plan_avoids_the_usual_slips(n_train, n_val, steps_per_epoch, total_updates):
-    """Whole numbers, none of them a typical wrong count; the exact values are checked when graded."""
+    """Whole numbers, none of them a typical miscount; the exact values are checked when graded."""
     from sklearn.datasets import load_digits
-    from autograder.feedback.training import explain_count, explain_split_sizes
+    from autograder.feedback.counting import explain_count, explain_split_sizes
     epochs, batch_size, validation_split = (8, 16, 0.2)
     n = len(load_digits().data)
     for name, got in (('n_train', n_train), ('n_val', n_val)):

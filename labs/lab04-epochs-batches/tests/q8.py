@@ -10,7 +10,8 @@ def test_q8_held_out_samples_are_the_last_ones(x_val, y_val, model, history):
     """Blocks from the end of the data; the trained model's loss on them matches the last `val_loss`."""
     import numpy as np
     from sklearn.datasets import load_digits
-    from autograder.feedback.training import explain_held_out, explain_history
+    from autograder.feedback.fitting import explain_held_out
+    from autograder.feedback.keras import explain_history
     validation_split = 0.2
     digits = load_digits()
     data = {'x_val': digits.data.astype('float32') / 16, 'y_val': digits.target}
