@@ -12,7 +12,7 @@ from typing import Any
 from autograder.model import Finding, FindingCode
 
 from .compare import a_type
-from .exceptions import error_hint, failure_of, raised_finding
+from .exceptions import error_hint, unset
 
 
 def attempt(call: str, func: Any, *args: Any, **kwargs: Any) -> tuple[Any, Finding | None]:
@@ -21,11 +21,9 @@ def attempt(call: str, func: Any, *args: Any, **kwargs: Any) -> tuple[Any, Findi
     ``call`` is how the call reads in a message, e.g. ``"standardize(x, 0)"`` or ``"f(...)"``.
     """
     name = call.split("(", 1)[0]
-    if func is None or func is Ellipsis:
-        failure = failure_of(name)
-        if failure is not None:
-            return None, raised_finding(name, failure)
-        return None, Finding(FindingCode.MISSING, f"`{name}` is not defined yet: run the cell that defines it.")
+    missing = unset(name, func, "run the cell that defines it", state="defined")
+    if missing is not None:
+        return None, missing
     if not callable(func):
         return None, Finding(FindingCode.TYPE,
                              f"`{name}` should be a function defined with `def {name}(...)`, but it is {a_type(func)}.")

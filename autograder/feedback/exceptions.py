@@ -44,6 +44,17 @@ def failure_of(name: str) -> CellFailure | None:
     return _FAILURES.get(base)
 
 
+def unset(name: str, value: object, fix: str = "replace the `...` with your answer and run the cell", *,
+          state: str = "set") -> Finding | None:
+    """None when ``value`` is set; else why not: the cell that sets it raised, or ``name`` is not set yet (``fix``)."""
+    if value is not None and value is not Ellipsis:
+        return None
+    failure = failure_of(name)
+    if failure is not None:
+        return raised_finding(name, failure)
+    return Finding(FindingCode.MISSING, f"`{name}` is not {state} yet: {fix}.")
+
+
 def raised_finding(name: str, failure: CellFailure) -> Finding:
     """The cell that sets ``name`` raised: the exception, the student's line, and what the message proves."""
     where = f" at `{failure.line.strip()}`" if failure.line.strip() else ""

@@ -20,7 +20,7 @@ from autograder.transport import Opaque, Record
 
 from .compare import Options
 from .counting import EXACT, batches_needed, split_point
-from .exceptions import failure_of, raised_finding
+from .exceptions import unset
 from .ladder import explain
 from .slips import Slip, confirmed
 
@@ -117,12 +117,9 @@ def explain_counter(name: str, counter: Any, epochs: int, steps: int, *, attr: s
     count was typed in by hand.
     """
     label = f"{name}.{attr}"
-    if counter is None or counter is Ellipsis:
-        failure = failure_of(name)
-        if failure is not None:
-            return raised_finding(name, failure)
-        return Finding(FindingCode.MISSING, f"`{name}` is not set yet: create it from your callback class and pass "
-                       "it to fit.")
+    missing = unset(name, counter, "create it from your callback class and pass it to fit")
+    if missing is not None:
+        return missing
     if run_params is not None:
         finding = _took_part(name, counter, run_params)
         if finding is not None:

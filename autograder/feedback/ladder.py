@@ -20,7 +20,7 @@ from autograder.model import Finding, FindingCode
 
 from . import compare
 from .compare import Options, a_type, show
-from .exceptions import failure_of, raised_finding
+from .exceptions import failure_of, raised_finding, unset
 from .shapes import diagnose_shape
 from .slips import Slips, confirmed
 from .values import diagnose_values
@@ -40,12 +40,10 @@ def explain(name: str, got: Any, expected: Any, *, candidates: Slips = None, che
     reported as such, with its exception.
     """
     opts = Options(check_dtype, check_values, rtol, atol)
+    missing = unset(name, got)
+    if missing is not None:
+        return missing
     failure = failure_of(name)
-    if got is None or got is Ellipsis:
-        if failure is not None:
-            return raised_finding(name, failure)
-        return Finding(FindingCode.MISSING,
-                       f"`{name}` is not set yet: replace the `...` with your answer and run the cell.")
     if check_values and compare.same(got, expected, opts):
         return None
     finding = confirmed(got, expected, candidates, opts)

@@ -21,7 +21,7 @@ import numpy as np
 from autograder.model import Finding, FindingCode
 
 from .compare import Options, close
-from .exceptions import failure_of, raised_finding
+from .exceptions import unset
 from .ladder import explain
 from .slips import Slip, Slips, common_cause, confirmed, reenact
 
@@ -390,12 +390,9 @@ def explain_modified_original(name: str, current: Any, original: np.ndarray, vie
     ``current`` (a slice, after single indices on the leading axes) holding every change, so writing it into
     ``original`` gives ``current``. Any other change is described (how many entries, where), without a cause.
     """
-    if current is None or current is Ellipsis:
-        failure = failure_of(name)
-        if failure is not None:
-            return raised_finding(name, failure)
-        return Finding(FindingCode.MISSING, f"`{name}` no longer exists: run the setup cell again and do not delete "
-                       "it.")
+    missing = unset(name, current, "run the setup cell again and do not delete it")
+    if missing is not None:
+        return missing
     if not isinstance(current, np.ndarray) or current.shape != original.shape or current.dtype != original.dtype:
         return Finding(FindingCode.REPLACED, f"`{name}` is no longer the array the setup cell made: do not assign a "
                        "new value to it. Rerun the setup cell to get it back.")
