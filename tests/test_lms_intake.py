@@ -464,9 +464,21 @@ def test_a_canvas_upload_given_alone_or_in_a_folder_is_never_opened(tmp_path, ca
         in_folder = discover([late], tmp_path / "w1", LAB)
     alone = discover([late / "doejane_101_99812_lab.zip"], tmp_path / "w2", LAB)
     for cands in (in_folder, alone):
-        assert [(c.source, c.student) for c in cands] == [("file", "doejane_101_99812_lab")]
+        assert [(c.source, c.student) for c in cands] == [("canvas", "101")]
     assert not (tmp_path / "w1").exists() and not (tmp_path / "w2").exists()
     assert "looks like an LMS download" not in caplog.text, "an upload an LMS named is never worth opening"
+
+
+def test_a_canvas_upload_is_the_same_student_in_its_download_and_alone(tmp_path):
+    name = "jonesbob_12346_67891_lab01-tensors.ipynb"
+    download = write_tree(tmp_path / "submissions", {name: notebook_bytes(), "smithann_12347_67892_lab.ipynb":
+                                                     notebook_bytes()})
+    alone = write_tree(tmp_path / "regrade", {name: notebook_bytes()})
+    together = {c.original_name: (c.source, c.student) for c in discover([download], tmp_path / "w1", LAB)}
+    (single,) = discover([alone], tmp_path / "w2", LAB)
+    (given,) = discover([alone / name], tmp_path / "w3", LAB)
+    assert together["lab01-tensors.ipynb"] == (single.source, single.student) == (given.source, given.student) == (
+        "canvas", "12346")
 
 
 def test_a_download_found_in_a_folder_is_one_submission_named_in_a_warning(tmp_path, caplog):

@@ -20,9 +20,26 @@ _ANON = re.compile(r"^(?P<late>LATE_)?(?P<uid>anon_[A-Za-z0-9]+)" + _TAIL, re.S)
 
 
 def identify(path: Path, name: str, in_download: bool) -> Candidate | None:
-    """A Canvas name, in a folder that looks like a Canvas download."""
-    match = _match(name) if in_download else None
-    return _candidate(path, match) if match else None
+    """A Canvas name in a folder that looks like a Canvas download, or one unmistakable wherever it lies.
+
+    The same upload must be the same student in a download and alone in a folder (regrading one student must not
+    create another), so a name with Canvas's own ids (at least three digits each) or its ``LATE_``/``anon_``
+    marks is read as Canvas's anywhere; a name like ``lab_3_2024_final.ipynb`` only inside a download.
+    """
+    match = _match(name)
+    if match is None or not (in_download or _unmistakable(match)):
+        return None
+    return _candidate(path, match)
+
+
+def _unmistakable(match: re.Match[str]) -> bool:
+    if match["late"] or match["uid"].startswith("anon_") or match["kind"]:
+        return True
+    return len(match["uid"]) >= MIN_ID_DIGITS and len(match["att"] or "") >= MIN_ID_DIGITS
+
+
+MIN_ID_DIGITS = 3
+"""Canvas's user and attachment ids; shorter numbers in a name are more likely a student's own numbering."""
 
 
 def read_folder(listing: Listing) -> bool:
