@@ -30,14 +30,25 @@ from autograder.labs import Course, LabBundle, LabNotFound
 from autograder.model import CellStatus, Limits, Status, SubmissionResult
 from autograder.progress import BatchProgress
 from autograder.record.gradebook import GradebookError
+from autograder.report.student import slugify
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
-USER_ERRORS = (LabNotFound, build_mod.BuildError, IntakeError, RosterError, GradebookError, AuditError, ValueError)
-"""Failures caused by the command's input: one line and exit code 1, never a traceback."""
+ARGUMENT_ERRORS = (LabNotFound, IntakeError, RosterError, ValueError)
+"""An argument names something that is not there or cannot be read: one line and exit code 2."""
+USER_ERRORS = (*ARGUMENT_ERRORS, build_mod.BuildError, GradebookError, AuditError)
+"""Every failure caused by the command's input: one line, never a traceback (exit code 1 unless an argument's)."""
+DEFAULT_GRADEBOOK = Path("out") / "gradebook.sqlite"
+"""Where the main job and every command keep the gradebook, inside the course folder."""
 
 GRADEBOOK = click.option("--gradebook", type=click.Path(dir_okay=False, path_type=Path),
-                         help="SQLite gradebook file; default: gradebook.sqlite in the course folder.")
+                         help=f"SQLite gradebook file; default: {DEFAULT_GRADEBOOK} in the course folder.")
+
+
+class ArgumentError(click.ClickException):
+    """A bad argument: printed as one line, exit code 2 like click's own usage errors."""
+
+    exit_code = 2
 
 
 def _course(ctx: click.Context) -> Course:
@@ -45,13 +56,21 @@ def _course(ctx: click.Context) -> Course:
 
 
 def _gradebook(ctx: click.Context, given: Path | None) -> Path:
-    return given or _course(ctx).root / "gradebook.sqlite"
+    return given or _course(ctx).root / DEFAULT_GRADEBOOK
+
+
+def _lab(ctx: click.Context, lab: str) -> str:
+    """``lab`` when the course has it; an argument error naming the known labs otherwise."""
+    _run(lambda: _course(ctx).master(lab))
+    return lab
 
 
 def _run(call: Callable[[], Any]) -> Any:
-    """Call the library; turn an input error into one clear line."""
+    """Call the library; turn an input error into one clear line (exit code 2 for a bad argument)."""
     try:
         return call()
+    except ARGUMENT_ERRORS as exc:
+        raise ArgumentError(str(exc)) from exc
     except USER_ERRORS as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -167,6 +186,8 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
                 exc.message += ". Results stored so far are kept; run again to grade the rest."
             raise
     progress.summary(done.graded_now, len(done.results) - done.graded_now)
+    if not done.results:
+        raise ArgumentError(f"no submissions found in {', '.join(str(p) for p in paths)}")
     _print_grading(lab, done, kwargs["as_json"], kwargs["output"])
 
 
@@ -194,7 +215,7 @@ def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: s
 def report(ctx: click.Context, lab: str, output: Path | None, gradebook: Path | None) -> None:
     """Write the class analytics page for LAB: distribution, questions, frequent mistakes, errors, lateness."""
     target = output or _course(ctx).root / "out" / lab / "report.html"
-    written = _run(lambda: jobs.write_lab_report(_course(ctx), _gradebook(ctx, gradebook), lab, target))
+    written = _run(lambda: jobs.write_lab_report(_course(ctx), _gradebook(ctx, gradebook), _lab(ctx, lab), target))
     err_console.print(f"class report written to {written}")
 
 
@@ -227,15 +248,33 @@ def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: 
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Class list CSV.")
 @click.pass_context
 def status(ctx: click.Context, lab: str, gradebook: Path | None, roster: Path | None) -> None:
-    """Summarise the gradebook for LAB: graded, errors, time-outs, not yet graded, missing, late."""
+    """Summarise the gradebook for LAB: graded, errors, time-outs, not yet graded, late; with a roster, who is
+    missing and who is not on it."""
     book = _gradebook(ctx, gradebook)
-    summary = _run(lambda: jobs.lab_status(book, lab, roster))
-    table = Table(title=f"{lab}: {book.name}")
+    report = _run(lambda: jobs.lab_status(book, _lab(ctx, lab), roster))
+    table = Table(title=f"{lab}: {book}")
     table.add_column("what")
     table.add_column("count", justify="right")
-    for what, count in summary.items():
+    for what, count in report.counts.items():
         table.add_row(what, str(count))
     console.print(table)
+    for title, names in (("missing (on the roster, no submission)", report.missing),
+                         ("unknown (not on the roster)", report.unknown)):
+        if names:
+            console.print(f"{title}: " + "; ".join(escape(n) for n in names))
+
+
+@main.command()
+@click.argument("lab")
+@click.argument("student")
+@GRADEBOOK
+@click.pass_context
+def show(ctx: click.Context, lab: str, student: str, gradebook: Path | None) -> None:
+    """Show one student's result for LAB: score, each check's message, failed cells, lateness."""
+    course = _course(ctx)
+    found = _run(lambda: jobs.student_results(_gradebook(ctx, gradebook), _lab(ctx, lab), student))
+    for entry in found:
+        _print_student(course, lab, entry)
 
 
 @main.command()
@@ -259,6 +298,32 @@ def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
         for case in failed:
             console.print(f"    {escape(case.message)}")
     console.print(f"{done.passed} of {done.total} public checks pass; hidden checks run when your work is graded.")
+
+
+def _print_student(course: Course, lab: str, entry: Any) -> None:
+    info, result = entry.info, entry.result
+    late = " (late)" if info.late else ""
+    when = f", handed in {info.submitted_at:%Y-%m-%d %H:%M} UTC" if info.submitted_at else ""
+    superseded = " [older attempt]" if entry.superseded else ""
+    console.print(f"[bold]{escape(info.display_name or info.student)}[/bold] ({escape(info.student)}): "
+                  f"{escape(info.original_name or info.path)}{when}{late}{superseded}")
+    if result is None:
+        console.print("  not graded yet")
+        return
+    console.print(f"  {result.status}: {result.score:g} of {result.max_score:g}"
+                  + (f" — {escape(result.message)}" if result.message else ""))
+    for q in result.questions:
+        console.print(f"  {q.name}: {q.score:g}/{q.max_score:g}")
+        for case in q.checks:
+            if not case.passed:
+                kind = "hidden" if case.hidden else "public"
+                console.print(f"    [red]✗[/red] {kind} {escape(case.name)}: {escape(case.message)}")
+    for cell in result.cells:
+        if cell.status == CellStatus.ERROR:
+            console.print(f"  code cell {cell.index + 1} raised {escape(cell.error)}")
+    page = course.root / "out" / lab / "feedback" / f"{slugify(info.student)}.html"
+    if page.is_file():
+        console.print(f"  feedback page: {page}")
 
 
 def _audit_table(report: AuditReport) -> Table:

@@ -1,4 +1,4 @@
-"""What the ``feedback``, ``report``, ``export``, ``status`` and ``check`` commands do, as one library call each.
+"""What the ``feedback``, ``report``, ``export``, ``status``, ``show`` and ``check`` commands do, one call each.
 
 The CLI parses arguments, calls one of these (or ``build.build_lab``, ``batch.grade_class``) and prints what it
 returns; nothing here prints.
@@ -17,9 +17,9 @@ from autograder.grade import grade_many
 from autograder.intake import notebook_lab, read_notebook
 from autograder.intake.roster import load_roster
 from autograder.labs import Course
-from autograder.model import Limits, SubmissionResult
+from autograder.model import Limits, StoredResult, SubmissionResult
 from autograder.record.gradebook import Gradebook, GradebookError
-from autograder.record.summary import summarise
+from autograder.record.summary import StatusReport, find_student, summarise
 from autograder.report import write_class_report, write_feedback
 
 
@@ -63,11 +63,28 @@ def export_scores(course: Course, gradebook: Path, lab: str, fmt: str, *, target
     return WrittenExport(path, done)
 
 
-def lab_status(gradebook: Path, lab: str, roster: Path | None = None) -> dict[str, int]:
-    """Counts per status, not yet graded, late, and (with a roster) students with no submission."""
+def lab_status(gradebook: Path, lab: str, roster: Path | None = None) -> StatusReport:
+    """Counts per status, not yet graded, late, and (with a roster) who is missing and who is unknown."""
+    students = load_roster(roster) if roster else None
     with Gradebook(existing_gradebook(gradebook)) as book:
         stored = book.results(lab)
-    return summarise(stored, load_roster(roster) if roster else None)
+    return summarise(stored, students)
+
+
+def student_results(gradebook: Path, lab: str, who: str) -> list[StoredResult]:
+    """Every submission of one student (by key or display name) for ``lab``; StudentNotFound when none."""
+    with Gradebook(existing_gradebook(gradebook)) as book:
+        stored = book.results(lab)
+    found = find_student(stored, who)
+    if not found:
+        known = sorted({e.info.student for e in stored})
+        listed = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "") if known else "none"
+        raise StudentNotFound(f"no submission of {who!r} for {lab} in {gradebook} (students: {listed})")
+    return found
+
+
+class StudentNotFound(ValueError):
+    """``autograder show`` named a student the gradebook does not hold for that lab."""
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,14 @@ def test_lms_downloads_are_mapped_to_the_right_students(tmp_path):
     assert (logged["format"], logged["late_policy"], logged["rows"]) == ("canvas", "10%/day", 2), "101, 102 filled in"
     status = run_cli("status", "lab01-tensors", "--gradebook", str(book), cwd=ROOT)
     assert " late " in status.stdout.replace("│", " ") and "│     1 │" in status.stdout.split("late")[1].split("\n")[0]
+    named = run_cli("status", "lab01-tensors", "--gradebook", str(book), "--roster", str(roster), cwd=ROOT)
+    missing = next(line for line in named.stdout.splitlines() if line.startswith("missing"))
+    unknown = next(line for line in named.stdout.splitlines() if line.startswith("unknown"))
+    assert "Poe" in missing and "strangerdanger (lab01-tensors.ipynb)" in unknown, named.stdout
+    shown = run_cli("show", "lab01-tensors", "102", "--gradebook", str(book), cwd=ROOT)
+    assert shown.returncode == 0 and "graded: 6.5 of 14" in shown.stdout and "✗ hidden" in shown.stdout
+    nobody = run_cli("show", "lab01-tensors", "nobody", "--gradebook", str(book), cwd=ROOT)
+    assert nobody.returncode == 2 and "no submission of 'nobody'" in nobody.stderr and "101" in nobody.stderr
 
     moodle = tmp_path / "moodle"
     (moodle / "Jane Doe_4411_assignsubmission_file").mkdir(parents=True)
