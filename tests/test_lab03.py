@@ -154,7 +154,7 @@ def test_broadcasting_dot_product_reshape_and_overflow_mistakes(lab03, make_subm
     assert len(messages["q5"]) == 2, "the keepdims slip passes along axis 0 and fails along axis 1"
     for message in messages["q5"]:
         assert "raised ValueError: operands could not be broadcast together" in message
-        assert "Keep a reduced axis with `keepdims=True`" in message
+        assert "is the other shape with axis 1 taken away" in message and "`keepdims=True` keeps that axis" in message
     assert "`v_dot_v` is the element-wise product `v * v`: you forgot to sum." in messages["q6"][0]
     assert "`A_dot_v` is the element-wise product `A * v`: you forgot to sum." in messages["q6"][0]
     assert "`gram` uses `A.reshape(3, 4)` where `A.T` was meant" in messages["q6"][0]
