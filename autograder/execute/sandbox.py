@@ -73,6 +73,8 @@ def _system_args() -> list[str]:
 
 
 def _environment() -> dict[str, str]:
+    """The student process's whole environment; ``TF_CPP_MIN_LOG_LEVEL`` keeps TensorFlow's start-up log (absl,
+    CPU features) out of every recorded output."""
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": SANDBOX_HOME,
@@ -86,6 +88,7 @@ def _environment() -> dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "LANG": "C.UTF-8",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
     }
 
 
