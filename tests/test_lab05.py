@@ -125,6 +125,18 @@ SUBMISSIONS: dict[str, dict[str, str]] = {
             test_targets="keras.utils.to_categorical(y_test, 10)",
         ),
     },
+    # epochs and batch_size by position, in the wrong order: fit(x, y, 20, 64) trains 64 epochs of batches of 20
+    "positional_fit": {
+        "q4": "history = model.fit(X_train, train_targets, 20, 64, validation_split=0.2, verbose=0)",
+    },
+    # compile raises on `lr=`, so the model is never compiled and fit fails after it
+    "compile_lr": {
+        "q3": (
+            "train_targets = y_train\ntest_targets = y_test\n"
+            "model.compile(optimizer=keras.optimizers.RMSprop(lr=0.005), loss='sparse_categorical_crossentropy', "
+            "metrics=['accuracy'])"
+        ),
+    },
     # right, written differently: input_shape= and model.add, one-hot targets with categorical_crossentropy as
     # an object and the short metric name 'acc', an explicit validation split, arrays and the object API for
     # the plot, reshape instead of a slice, a float32 accuracy, letters in capitals
@@ -173,6 +185,8 @@ EXPECTED_SCORES = {
     # q6 grades the predictions of the model the student has, trained or not (training is q4's business)
     "categorical_with_class_numbers": ALL | {"q1": 0, "q2": 0, "q3": 1, "q4": 0, "q5": 0, "q6": 1, "q7": 0},
     "sparse_with_one_hot": ALL | {"q1": 1, "q3": 1, "q4": 0, "q5": 0, "q6": 3, "q7": 0},
+    "positional_fit": ALL | {"q4": 1},
+    "compile_lr": ALL | {"q3": 0, "q4": 0, "q5": 0, "q7": 0},
     "other_right_way": ALL,
 }
 
@@ -284,16 +298,16 @@ def test_mistakes_cost_exactly_their_points(graded, name):
 
 def test_slips_after_a_working_model_are_named(graded):
     messages = hidden_messages(graded["slips"])
-    assert messages["q1"][0].startswith("`X` is float64")
-    assert "which is not what `model.count_params()` gives" in messages["q2"][0]
+    assert messages["q1"][0].startswith("`X` has the right values but is computed in float64")
+    assert "which is not what the model's `count_params()` gives" in messages["q2"][0]
     assert "compiled with the Adam optimizer" in messages["q3"][0]
     assert messages["q4"][0].startswith("`history` was validated on the test set")
-    assert "probably raised a KeyError" in messages["q5"][0]
+    assert "reading it raised KeyError: 'acc'" in messages["q5"][0]
     assert "`metrics=['accuracy']` gives 'accuracy'" in messages["q5"][0]
-    assert "`model.predict(x[0])` raises ValueError because `x[0]` is one sample" in messages["q6"][0]
+    assert "on `X_test[0]`, which is one sample without the batch axis" in messages["q6"][0]
     assert messages["q7"] == [
-        "`manual_acc` is the accuracy that `evaluate` reported, copied: compute it with your function, "
-        "`manual_acc = accuracy(pred_classes, y_test)`."
+        "`manual_acc` is the accuracy that `evaluate` reported, copied: compute it by calling your `accuracy` "
+        "function on `pred_classes` and `y_test`."
     ]
     assert messages["q8"][0].startswith("A validation loss above the training loss is normal")
     assert messages["q9"][0].startswith("In your order the network is compiled before it exists")
@@ -312,31 +326,59 @@ def test_more_slips_are_named(graded):
 
 def test_an_unbuilt_model_and_fit_before_compile_are_named(graded):
     messages = failures(graded["order"])
-    assert "still runs from 0 to 16" in messages["q1"][0]
-    assert "raises ValueError on a model that is not built yet" in messages["q2"][0]
+    assert messages["q1"][0].startswith("`X` is not scaled")
+    assert "because the model was not built when that line ran" in messages["q2"][0]
     assert "`keras.Input(shape=(64,))`" in messages["q2"][0]
-    assert messages["q3"][0].startswith("`model` is not compiled: call `model.compile(")
-    assert "Calling fit first raises" in messages["q3"][0]
-    assert "fit raises 'You must call `compile()` before using the model'" in messages["q4"][0]
+    assert messages["q3"][0].startswith("`model` is not compiled: its cell raised")
+    assert "fit ran before compile" in messages["q3"][0]
+    assert "so fit ran before the model was compiled" in messages["q4"][0]
+
+
+def test_arguments_by_position_and_a_compile_that_raised_are_named(graded):
+    positional = hidden_messages(graded["positional_fit"])
+    assert "which is what fit gives with epochs and batch_size swapped" in positional["q4"][0]
+    compile_lr = failures(graded["compile_lr"])
+    for message in compile_lr["q3"][:2] + compile_lr["q4"][:2]:
+        assert "the argument is called `learning_rate`" in message, message
+        assert "before" not in message and "has not run" not in message, message
 
 
 def test_losses_that_do_not_fit_the_labels_are_named(graded):
     categorical = failures(graded["categorical_with_class_numbers"])
-    assert "was divided by 255" in categorical["q1"][0]
+    assert "`X` is divided by 255" in categorical["q1"][0]
     assert "has 9 units, but there are 10 classes" in categorical["q2"][0]
     assert "holds class numbers (shape (1347,)), but categorical_crossentropy expects one-hot" in categorical["q3"][0]
-    assert "`model.fit(...)` did not finish. `train_targets` holds class numbers" in categorical["q4"][0]
+    assert "`model.fit(...)` did not finish (it raised ValueError" in categorical["q4"][0]
+    assert "`train_targets` holds class numbers" in categorical["q4"][0]
     sparse = failures(graded["sparse_with_one_hot"])
     assert "`train_targets` is one-hot (shape (1347, 10)), but sparse_categorical_crossentropy" in sparse["q3"][0]
-    assert "random_state=0" in hidden_messages(graded["sparse_with_one_hot"])["q1"][0]
+    assert "is the part of a split with random_state=1" in hidden_messages(graded["sparse_with_one_hot"])["q1"][0]
 
 
 def test_hidden_messages_never_reveal_expected_values(graded):
+    """Only what the student wrote themselves may appear (a quoted line of theirs holding the asked rate)."""
     secrets = ("6570", "(64, 64)", "0.005", "[64, 32, 10]", "(64, 32, 10)", "'c'", "epoch 6,", '"c"', "('c'")
-    messages = [m for result in graded.values() for m in hidden_failures(result)]
+    messages = [(name, m) for name, result in graded.items() for m in hidden_failures(result)]
     assert len(messages) >= 25
-    for message in messages:
-        assert not any(secret in message for secret in secrets), message
+    for name, message in messages:
+        written = " ".join(SUBMISSIONS[name].values())
+        assert not any(secret in message and secret not in written for secret in secrets), message
+
+
+def test_hidden_messages_hold_no_solution_expression(graded, course, bundles):
+    """The audit's leak guard, on these submissions: no hidden message spells the code of the question's answer.
+
+    A quoted line of the student's own that raised is theirs, whatever it holds, so those are left out.
+    """
+    from autograder.audit.lab import questions
+    from autograder.audit.leaks import expression_secrets, leaks
+
+    solution = nbformat.read(course.dist_dir(LAB) / "solution.ipynb", as_version=4)
+    for info in questions(course, bundles(LAB)):
+        secrets = expression_secrets(solution.cells[info.answer_cell].source)
+        messages = [c.message for result in graded.values() for q in result.questions if q.name == info.name
+                    for c in q.checks if c.hidden and not c.passed and "raised" not in c.message]
+        assert not leaks(messages, secrets), info.name
 
 
 def test_the_learning_curve_question_reads_the_printed_history(course):
@@ -362,17 +404,18 @@ def test_recognisers_read_live_keras_objects_as_the_grader_does():
         from autograder.feedback.keras import as_record, explain_compile, explain_history, explain_model
 
         unbuilt = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(3)])
-        print(explain_model("model", as_record(unbuilt), 3, n_features=4).split(":")[0])
+        print(explain_model("model", as_record(unbuilt), 3, n_features=4).message.split(":")[0])
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
         model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.005), loss="sparse_categorical_crossentropy",
                       metrics=["accuracy"])
         history = model.fit(np.zeros((10, 4)), np.zeros(10), epochs=2, batch_size=5, verbose=0)
         record = as_record(model)
-        print(explain_model("model", record, 3, n_features=4), explain_compile(record, learning_rate=0.005))
-        print(explain_history(as_record(history, "history"), epochs=2, batch_size=5, n_samples=10, validation=False))
+        print(explain_model("model", record, 3, n_features=4), explain_compile("model", record, learning_rate=0.005))
+        print(explain_history("history", history, epochs=2, batch_size=5, n_samples=10))
         print(record.predict(np.zeros((2, 4)), verbose=0).shape)
         """
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.splitlines() == ["`model` is not built", "None None", "None", "(2, 3)"]
+

@@ -7,13 +7,14 @@ points = 2
 
 @test_case(points=0, hidden=False)
 def test_q1_pixels_are_float32_in_unit_range(X):
-    """`X` has one row of 64 float32 pixels per picture, between 0 and 1; known slips are named."""
+    """`X` has one row of 64 float32 pixels per picture, between 0 and 1; scaling slips are named."""
     import numpy as np
     from sklearn.datasets import load_digits
     from autograder.feedback import expect
+    from autograder.feedback.transforms import divisor_slips
     data = load_digits().data
-    mistakes = {"`X` is float64: dividing gives float64, so cast the result with `.astype('float32')`.": data / 16, '`X` still runs from 0 to 16: cast to float32 and divide by 16, the largest brightness.': data.astype('float32'), '`X` was divided by 255, but these pixels only go up to 16: divide by 16.': (data / 255).astype('float32')}
-    expect('X', X, np.zeros(data.shape, dtype='float32'), check_values=False, candidates=mistakes)
+    slips = divisor_slips('X', data, data.max(), dtype='float32', others=(255,))
+    expect('X', X, np.zeros(data.shape, dtype='float32'), check_values=False, candidates=slips)
     low, high = (float(X.min()), float(X.max()))
     assert 0.0 <= low and high <= 1.0, f'`X` runs from {low:g} to {high:g}, but it should lie between 0 and 1.'
 

@@ -17,8 +17,8 @@ def test_q5_curves_and_best_epoch_have_the_right_form(history, acc_curve, val_ac
     epochs = len(history.history[keys[0]])
     for name, value, key in (('acc_curve', acc_curve, keys[0]), ('val_acc_curve', val_acc_curve, keys[1])):
         if value is None or value is Ellipsis:
-            problem = explain_history_key(name, value, history, key)
-            assert problem is None, problem
+            finding = explain_history_key(name, value, history, key)
+            assert finding is None, finding.message
         values = np.asarray(value, dtype=float) if isinstance(value, (list, tuple, np.ndarray)) else None
         assert values is not None and values.shape == (epochs,), f'`{name}` should be the list of {epochs} values, one per epoch, read from `history.history`.'
         assert ((0 <= values) & (values <= 1)).all(), f'`{name}` holds values outside [0, 1]: it is not an accuracy.'
