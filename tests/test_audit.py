@@ -188,6 +188,9 @@ def test_leak_guard_finds_answers_and_solution_expressions_in_messages():
     clean = ["`batches` is 1180, which is not the right value.", "axis 3 is off by one", "batch 118.5 of data",
              "`corner` holds the wrong rows: the rows of the top half come before the middle."]
     assert leaks(clean, secrets) == []
+    own_line = ("The cell that sets `corner` raised NameError: name 'photos' is not defined at "
+                "`corner = photos[:, :14, 14:]`; the rest of that cell did not run. Check the cells above.")
+    assert leaks([own_line], secrets) == []
 
 
 def test_another_questions_value_equal_up_to_rounding_is_not_a_wrong_answer():

@@ -52,7 +52,8 @@ def test_a_roster_without_identities_is_one_line(tmp_path):
 def test_every_command_looks_for_the_gradebook_where_the_main_job_writes_it(tmp_path):
     course = tmp_path / "course"
     (course / "solutions").mkdir(parents=True)
-    (course / "solutions" / "lab01-tensors.ipynb").write_bytes((ROOT / "solutions" / "lab01-tensors.ipynb").read_bytes())
+    master = ROOT / "solutions" / "lab01-tensors.ipynb"
+    (course / "solutions" / master.name).write_bytes(master.read_bytes())
     done = cli("--course", str(course), "status", "lab01-tensors", cwd=tmp_path)
     assert done.returncode == 1
     assert str(course / "out" / "gradebook.sqlite") in one_line(done.stderr)

@@ -67,6 +67,11 @@ def test_unknown_keyword_names_the_real_argument(word, better):
     assert f"`{word}` is not an argument it takes; the argument is called `{better}`" in text
 
 
+def test_keras_optimizers_unknown_argument_wording():
+    text = error_hint("ValueError: Argument(s) not recognized: {'lr': 0.005}")
+    assert "the argument is called `learning_rate`" in text
+
+
 def test_unknown_keyword_without_a_close_match_says_check_the_spelling():
     def fit(x=None):
         return x

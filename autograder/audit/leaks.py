@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+STUDENTS_OWN = re.compile(r"raised .*?; the rest of that cell did not run\.", re.S)
+"""A failed cell's exception and line, quoted back to the student who wrote them: never a leak."""
+
 MIN_EXPRESSION = 8
 """Shorter solution expressions (``n // b``, ``x.T``) are common words of the lesson, not leaks."""
 
@@ -66,6 +69,7 @@ def leaks(messages: Sequence[str], secrets: Sequence[str]) -> list[str]:
     """``message (holds 'secret')`` for each message that contains one of the secrets."""
     found = []
     for message in messages:
+        message = STUDENTS_OWN.sub("raised (their exception, at their line);", message)
         squeezed = _squeeze(message)
         for secret in secrets:
             if _contains(message, squeezed, secret):

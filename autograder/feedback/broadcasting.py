@@ -11,7 +11,7 @@ Messages describe the student's value and the rule, never the expression that is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,6 @@ import numpy as np
 from autograder.model import FindingCode
 
 from .axes import reduction_slips
-from .compare import close
 from .slips import Slip, answer_of, drop_answer, reenact
 
 OPERATORS: dict[str, tuple[Callable[[Any, Any], Any], str, str]] = {

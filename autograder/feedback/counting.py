@@ -3,7 +3,7 @@
 A count goes wrong in a few typical ways: rounded the wrong way or not at all, one epoch taken for one update,
 samples counted instead of batches, validation batches counted as updates, parameters swapped. Each miscount is
 a :class:`Rule`, computed from the same inputs as the answer, and a message names one only when it alone gives
-the student's value. Rounding functions often agree (`//`, `int()` and `round()` all give 117 for 60000 / 512),
+the student's value. Rounding functions often agree (`//`, `int()` and `round()` all give 2 for 10 / 4),
 so one value is described by what it counts ("the number of full batches only"); a student's function tried on
 several cases can show which rounding it uses (:func:`explain_cases`). Pure arithmetic: no Keras, no lab facts.
 """

@@ -145,8 +145,9 @@ def _reduced_axis(longer: tuple[int, ...], shorter: tuple[int, ...]) -> int | No
 
 
 def _keyword(error: str) -> str:
-    found = re.search(r"unexpected keyword argument '(\w+)'", error) or re.search(
-        r"[Uu]nrecognized keyword arguments?.*?'(\w+)'", error)
+    found = (re.search(r"unexpected keyword argument '(\w+)'", error)
+             or re.search(r"[Uu]nrecognized keyword arguments?.*?'(\w+)'", error)
+             or re.search(r"Argument\(s\) not recognized: \{'(\w+)'", error))
     if not found:
         return ""
     word = found.group(1)

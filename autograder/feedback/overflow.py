@@ -15,8 +15,7 @@ import numpy as np
 from autograder.model import FindingCode
 
 from .broadcasting import OPERATORS
-from .slips import drop_answer
-from .slips import Slip, reenact
+from .slips import Slip, drop_answer, reenact
 from .transforms import rounding_slips
 
 _EXAMPLES = {"+": (200, 200), "-": (3, 5), "*": (16, 16)}

@@ -19,8 +19,7 @@ import numpy as np
 from autograder.model import Finding, FindingCode
 
 from .broadcasting import operator_slips, relu_slips
-from .slips import answer_of, drop_answer
-from .slips import Slip, reenact
+from .slips import Slip, answer_of, drop_answer, reenact
 
 _SUM_FIX = "use `np.dot` or the `@` operator, which add the products up"
 _ELEMENTWISE_FIX = "the element-wise product `*` multiplies the entries in matching positions and adds nothing up"
