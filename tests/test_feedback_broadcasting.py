@@ -18,8 +18,8 @@ from autograder.feedback.broadcasting import (
     relu_slips,
     statistic_slips,
 )
-from autograder.feedback.overflow import halving_slips, wrap_slips, wrapped_message
 from autograder.feedback.exceptions import error_hint
+from autograder.feedback.overflow import halving_slips, wrap_slips, wrapped_message
 from autograder.feedback.slips import Slip, drop_answer
 
 RNG = np.random.default_rng(5)
