@@ -114,9 +114,11 @@ class FindingCode(StrEnum):
     SIZE = "size"
     STEPS = "steps"
     SUM = "sum"
+    SWAPPED = "swapped"
     SWAPPED_SLICES = "swapped_slices"
     TRANSPOSED = "transposed"
     TYPE = "type"
+    VALIDATION_LEAK = "validation_leak"
     VALUES = "values"
 
 

@@ -252,7 +252,7 @@ def explain_evaluate(names: tuple[str, str], got: tuple[Any, Any], expected: Seq
     if expected is not None and _close_pair(pair, expected):
         return None
     if expected is not None and _close_pair((acc, loss), expected):
-        return Finding(FindingCode.CANDIDATE, f"{both} are swapped: `evaluate` returns the loss first, then the "
+        return Finding(FindingCode.SWAPPED, f"{both} are swapped: `evaluate` returns the loss first, then the "
                        "metrics.", confirmed=True)
     if not 0 <= acc <= 1 or loss < 0:
         seen = [f"`{names[1]}` is {acc:.4g}, but an accuracy lies between 0 and 1"] * (not 0 <= acc <= 1)
