@@ -143,10 +143,11 @@ def explain_validation(name: str, history: Any, *, train_inputs: np.ndarray, tra
     run = _Run(history, train_inputs, train_probs, train_labels, batch_size)
     n = len(train_labels)
     if same_scores(test_probs, test_labels, run.recorded):
-        return Finding(FindingCode.VALIDATION_LEAK, f"`{name}` was validated on the test set. The validation numbers decide "
-                       "how long to train, and a set that helped choose the model no longer measures how it does on "
-                       f"unseen data: hold out part of the training data (`validation_split={fraction:g}`) and keep "
-                       "the test set for the final evaluation.", confirmed=True)
+        return Finding(FindingCode.VALIDATION_LEAK, f"`{name}` was validated on the test set. The validation "
+                       "numbers decide how long to train, and a set that helped choose the model no longer measures "
+                       f"how it does on unseen data: hold out part of the training data "
+                       f"(`validation_split={fraction:g}`) and keep the test set for the final evaluation.",
+                       confirmed=True)
     explicit = None
     if held_out and fit_part and next(iter(held_out.values())) is not None:
         explicit = _explicit_split(run, held_out, fit_part, fraction)
@@ -162,8 +163,8 @@ def _split_problem(name: str, run: _Run, n: int, cut: int, fraction: float) -> F
     split = f"`validation_split={fraction:g}`"
     if run.steps == run.batches(n):
         if run.measured_on(slice(None)):
-            return Finding(FindingCode.VALIDATION_LEAK, f"`{name}` was validated on the training data itself. The network "
-                           "has learned those samples, so they look better than new ones: hold out part of the "
+            return Finding(FindingCode.VALIDATION_LEAK, f"`{name}` was validated on the training data itself. The "
+                           "network has learned those samples, so they look better than new ones: hold out part of the "
                            f"training data with {split}.", confirmed=True)
         return Finding(FindingCode.NO_VALIDATION, f"fit trained on all {n} training samples, so whatever it validated "
                        f"on was either trained on too or not training data: let {split} hold out part of the "
