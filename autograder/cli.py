@@ -23,7 +23,8 @@ from autograder import build as build_mod
 from autograder import jobs
 from autograder.audit import AuditError, AuditReport, audit_lab
 from autograder.batch import BatchOptions, ClassGrading, grade_class
-from autograder.export import FORMATS
+from autograder.export import FEEDBACK_LMS, FORMATS, ExportRefused
+from autograder.export.blackboard import ENCODINGS as BLACKBOARD_ENCODINGS
 from autograder.intake import IntakeError
 from autograder.intake.roster import RosterError, RosterReport
 from autograder.labs import Course, LabBundle, LabNotFound
@@ -36,7 +37,7 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 ARGUMENT_ERRORS = (LabNotFound, IntakeError, RosterError, ValueError)
 """An argument names something that is not there or cannot be read: one line and exit code 2."""
-USER_ERRORS = (*ARGUMENT_ERRORS, build_mod.BuildError, GradebookError, AuditError)
+USER_ERRORS = (*ARGUMENT_ERRORS, build_mod.BuildError, GradebookError, AuditError, ExportRefused)
 """Every failure caused by the command's input: one line, never a traceback (exit code 1 unless an argument's)."""
 DEFAULT_GRADEBOOK = Path("out") / "gradebook.sqlite"
 """Where the main job and every command keep the gradebook, inside the course folder."""
@@ -196,14 +197,33 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the pages; default: out/LAB/feedback in the course folder.")
 @click.option("--late-penalty", default="none", show_default=True, help="Shown on the page when a student is late.")
+@click.option("--lms", type=click.Choice(FEEDBACK_LMS),
+              help="Also write what this LMS takes in bulk (feedback-file zip, comment column) beside the pages.")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --lms: Moodle's grading worksheet, or Blackboard's column download with comments.")
+@click.option("--assignment", help="With --lms and --roster: the assignment (column) name; default: the lab name.")
+@click.option("--encoding", type=click.Choice(BLACKBOARD_ENCODINGS), help="With --lms blackboard: the file's encoding.")
 @GRADEBOOK
 @click.pass_context
-def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: str, gradebook: Path | None) -> None:
-    """Write one HTML page and one Markdown twin of feedback per student for LAB."""
+def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: str, lms: str | None,
+             roster: Path | None, assignment: str | None, encoding: str | None, gradebook: Path | None) -> None:
+    """Write one HTML page and one Markdown twin of feedback per student for LAB (and, with --lms, the LMS's files)."""
+    _lab(ctx, lab)
     target = out_dir or _course(ctx).root / "out" / lab / "feedback"
     book = _gradebook(ctx, gradebook)
-    written = _run(lambda: jobs.write_lab_feedback(book, lab, target, late_penalty=late_penalty))
-    err_console.print(f"{len(written)} feedback files written to {target}")
+    if lms is None:
+        if roster or assignment or encoding:
+            raise click.UsageError("--roster, --assignment and --encoding go with --lms")
+        written = _run(lambda: jobs.write_lab_feedback(book, lab, target, late_penalty=late_penalty))
+        err_console.print(f"{len(written)} feedback files written to {target}")
+        return
+    done = _run(lambda: jobs.write_lms_feedback(_course(ctx), book, lab, lms, target, roster=roster,
+                                                assignment=assignment, late_penalty=late_penalty, encoding=encoding))
+    for notice in done.notices:
+        err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
+    err_console.print(f"{len(done.pages)} feedback files written to {target}")
+    for path in done.files:
+        err_console.print(f"{lms}: {done.students} students in {path}")
 
 
 @main.command()
@@ -228,15 +248,18 @@ def report(ctx: click.Context, lab: str, output: Path | None, gradebook: Path | 
 @click.option("--assignment", help="Assignment (column) name in the LMS; default: the lab name.")
 @click.option("--late-penalty", default="none", show_default=True,
               help='e.g. "10%/day", "10%/day,max=50%", "zero-after=2d".')
+@click.option("--encoding", type=click.Choice(BLACKBOARD_ENCODINGS),
+              help="Blackboard only; default: UTF-16 as Grade Center's own download, or the roster's.")
 @GRADEBOOK
 @click.pass_context
 def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: Path | None, assignment: str | None,
-           late_penalty: str, gradebook: Path | None) -> None:
-    """Write LAB's scores in the import format of an LMS (after the late policy)."""
+           late_penalty: str, encoding: str | None, gradebook: Path | None) -> None:
+    """Write LAB's scores in the import format of an LMS (after the late policy); refused, exit 1, if it would not
+    import."""
     course = _course(ctx)
     book = _gradebook(ctx, gradebook)
     done = _run(lambda: jobs.export_scores(course, book, lab, fmt, target=output, roster=roster,
-                                           assignment=assignment, late_penalty=late_penalty))
+                                           assignment=assignment, late_penalty=late_penalty, encoding=encoding))
     for notice in done.export.notices:
         err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
     err_console.print(f"{done.export.rows} rows written to {done.path}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.build import bundle_for
-from autograder.export import FILE_EXTENSIONS, Export, export_lab
+from autograder.export import FILE_EXTENSIONS, Export, FeedbackBundle, export_lab, feedback_lab
 from autograder.export.formats import check_format
 from autograder.export.late import parse_late_policy
 from autograder.grade import grade_many
@@ -52,15 +52,25 @@ class WrittenExport:
 
 def export_scores(course: Course, gradebook: Path, lab: str, fmt: str, *, target: Path | None = None,
                   roster: Path | None = None, assignment: str | None = None,
-                  late_penalty: str = "none") -> WrittenExport:
+                  late_penalty: str = "none", encoding: str | None = None) -> WrittenExport:
     """``lab``'s scores as ``fmt`` in ``target`` (default: out/LAB/LAB-FORMAT.EXT), recorded in the gradebook."""
     check_format(fmt)
     bundle = bundle_for(course, lab)
     path = target or course.root / "out" / lab / f"{lab}-{fmt}{FILE_EXTENSIONS[fmt]}"
     with Gradebook(existing_gradebook(gradebook)) as book:
         done = export_lab(book, bundle, fmt, target=path, roster=roster, assignment=assignment,
-                          late_penalty=late_penalty)
+                          late_penalty=late_penalty, encoding=encoding)
     return WrittenExport(path, done)
+
+
+def write_lms_feedback(course: Course, gradebook: Path, lab: str, lms: str, out_dir: Path, *,
+                       roster: Path | None = None, assignment: str | None = None, late_penalty: str = "none",
+                       encoding: str | None = None) -> FeedbackBundle:
+    """The feedback pages of ``lab`` in ``out_dir`` and, beside them, what ``lms`` takes in bulk."""
+    bundle = bundle_for(course, lab)
+    with Gradebook(existing_gradebook(gradebook)) as book:
+        return feedback_lab(book, bundle, lms, out_dir=out_dir, roster=roster, assignment=assignment,
+                            late_penalty=late_penalty, encoding=encoding)
 
 
 def lab_status(gradebook: Path, lab: str, roster: Path | None = None) -> StatusReport:

@@ -139,7 +139,18 @@ def canvas_gradebook(tmp_path_factory) -> Path:
     return book
 
 
-@pytest.mark.parametrize("fmt", ["canvas", "moodle", "blackboard", "brightspace", "gradescope", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["moodle", "blackboard", "brightspace"])
+def test_an_export_the_lms_could_not_match_is_refused_in_one_line(fmt, canvas_gradebook, tmp_path):
+    """A Canvas download carries no email or username, which these LMSs match on: nothing is written."""
+    out = tmp_path / f"export.{fmt}"
+    done = run_cli("export", "lab01-tensors", "--format", fmt, "--gradebook", str(canvas_gradebook), "-o", str(out),
+                   cwd=ROOT)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 1 and len(lines) == 1 and "export refused" in lines[0], done.stderr
+    assert "--roster" in lines[0] and not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["canvas", "gradescope", "csv", "json"])
 def test_every_export_read_back_matches_the_gradebook(fmt, canvas_gradebook, tmp_path):
     book = canvas_gradebook
     out = tmp_path / f"export.{fmt}"

@@ -21,7 +21,8 @@ def one_line(text: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("command", [["status", "lab99"], ["report", "lab99"], ["show", "lab99", "ada"]])
+@pytest.mark.parametrize("command", [["status", "lab99"], ["report", "lab99"], ["show", "lab99", "ada"],
+                                     ["feedback", "lab99"], ["export", "lab99", "--format", "csv"]])
 def test_an_unknown_lab_is_refused_with_the_known_ones(command, tmp_path):
     done = cli(*command, "--gradebook", str(tmp_path / "g.sqlite"))
     assert done.returncode == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.export import FORMATS, Export, ScoreRow, export, export_lab, parse_late_policy
+from autograder.export import FORMATS, Export, ExportRefused, ScoreRow, export, export_lab, parse_late_policy
 from autograder.export.late import DAY, HOUR, LatePolicy
 from autograder.export.rows import points, split_name
 from autograder.export.scoring import score_rows
@@ -22,6 +22,7 @@ from autograder.labs import LabBundle
 from autograder.model import Question, RowStatus, RunInfo, Status, SubmissionInfo, SubmissionResult
 from autograder.record.gradebook import Gradebook
 from tests.test_export_goldens import HOSTILE_ROWS, roster_file
+from tests.test_export_goldens import ROWS as GOLDEN_ROWS
 
 DUE = datetime(2024, 3, 4, 23, 59, tzinfo=timezone(timedelta(hours=-5)))
 LMS_FORMATS = ("canvas", "moodle", "blackboard", "brightspace", "gradescope")
@@ -220,11 +221,14 @@ def test_canvas_roster_warns_about_points_and_unassigned(tmp_path: Path) -> None
 
 def test_roster_never_matches_by_name_against_a_different_id(tmp_path: Path) -> None:
     roster = tmp_path / "grades.csv"
-    roster.write_text('Student,ID,SIS Login ID,Section,Lab 3 (48213)\n"Doe, Jane",101,jdoe,A,\n', encoding="utf-8")
+    text = 'Student,ID,SIS Login ID,Section,Lab 3 (48213)\n"Doe, Jane",101,jdoe,A,\n"Lee, Ann",104,alee,A,\n'
+    roster.write_text(text, encoding="utf-8")
     other_jane = row("555", 4.0, name="Jane Doe", lms_id="555")
-    out = run("canvas", rows=[other_jane], roster=roster)
-    assert parse(out.content)[1][4] == ""
+    out = run("canvas", rows=[other_jane, ROWS[3]], roster=roster)
+    assert [r[4] for r in parse(out.content)[1:]] == ["", "0"]
     assert out.notices == ("Jane Doe (555) is not in the Canvas roster: score not exported.",)
+    with pytest.raises(ExportRefused, match="none of the 1 scored students is in the Canvas gradebook export"):
+        run("canvas", rows=[other_jane], roster=roster)
 
 
 def test_canvas_semicolon_export_keeps_its_separator(tmp_path: Path) -> None:
@@ -244,17 +248,19 @@ def test_canvas_semicolon_export_keeps_its_separator(tmp_path: Path) -> None:
 )
 def test_canvas_roster_column_must_be_unambiguous(tmp_path: Path, assignment: str, message: str) -> None:
     roster = tmp_path / "grades.csv"
-    roster.write_text("Student,ID,SIS Login ID,Section,Lab 3a (1),Lab 3b (2)\n", encoding="utf-8")
+    text = 'Student,ID,SIS Login ID,Section,Lab 3a (1),Lab 3b (2)\n"Doe, Jane",101,jdoe,A,,\n'
+    roster.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         run("canvas", roster=roster, assignment=assignment)
     assert parse(run("canvas", roster=roster, assignment="lab 3B").content)[0][5] == "Lab 3b (2)"
 
 
-def test_canvas_roster_must_be_a_canvas_export(tmp_path: Path) -> None:
+def test_a_roster_that_is_no_canvas_export_is_only_the_class_list(tmp_path: Path) -> None:
     roster = tmp_path / "other.csv"
     roster.write_text("Name,Email,Score\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="Canvas's gradebook export"):
-        run("canvas", roster=roster)
+    out = run("canvas", roster=roster)
+    assert parse(out.content)[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Lab 3"]
+    assert "the --roster file is not Canvas's gradebook export: it served as the class list only." in out.notices
 
 
 MOODLE_WORKSHEET = """\
@@ -308,16 +314,15 @@ def test_moodle_gradebook_csv() -> None:
     assert {r[1]: r[4] for r in table[1:]} == {
         "jdoe@example.edu": "8.5",
         "sob@example.edu": "7",
-        "tn@example.edu": "-",
         "alee@example.edu": "0",
         "bs@example.edu": "6.33",
-    }
-    assert table[5][2] == "0042", "leading zeros kept"
-    assert out.notices[0] == (
-        "Moodle aborts the whole import on one blank or unknown identifier: map the user from email or username "
-        "(without ID number: Ann Lee (104))."
+    }, "no row for the missing student: a '-' would clear a grade entered in Moodle"
+    assert table[4][2] == "0042", "leading zeros kept"
+    assert out.notices == (
+        "in Moodle's import (Grades > Import > CSV file) map users from 'Email address' to useremail and "
+        "'Assignment: Lab 3' to the grade item; students without a submission have no row, so no grade is cleared.",
     )
-    assert "Moodle clears any grade already entered for them" in out.notices[1]
+    assert out.rows == 4
 
 
 def test_blackboard_utf16_tab_all_quoted() -> None:
@@ -349,14 +354,19 @@ def test_blackboard_roster_gives_the_column_id(tmp_path: Path) -> None:
         "Lab 3 [Total Pts: 10 Score] |664617",
         "Weighted Total [Total Pts: up to 0 Percentage] |664600",
     ]
+    people = [["Doe", "Jane", "jdoe", "S001"], ["Nguyen", "Thi", "tnguyen", "S003"], ["Lee", "Ann", "alee", ""],
+              ["Stone", "Bob", "bstone", "0042"], ["Old", "Ola", "oold", "S099"]]
+    lines = [header, *([*p, "", "", "", "9"] for p in people)]
     roster = tmp_path / "gc_CS101_fullgc_2024-03-05-12-00-00.xls"
-    roster.write_bytes(b"\xff\xfe" + ("\t".join(f'"{h}"' for h in header) + "\r\n").encode("utf-16-le"))
+    roster.write_bytes(b"\xff\xfe" + "".join("\t".join(f'"{h}"' for h in line) + "\r\n" for line in lines)
+                       .encode("utf-16-le"))
     out = run("blackboard", roster=roster)
     table = parse(out.content, "utf-16", "\t")
-    assert table[0][3] == "Lab 3 [Total Pts: 10 Score] |664617"
-    assert [r[2] for r in table[1:]] == ["jdoe", "sobrien", "alee", "bstone"], "no row clears a missing grade"
-    assert not any("NEW" in n for n in out.notices)
-    assert out.rows == 4
+    assert table[0] == ["Last Name", "First Name", "Username", "Student ID", "Lab 3 [Total Pts: 10 Score] |664617"]
+    assert table[1:] == [["Doe", "Jane", "jdoe", "S001", "8.5"], ["Lee", "Ann", "alee", "", "0"],
+                         ["Stone", "Bob", "bstone", "0042", "6.33"]], "no row clears a missing grade (Thi, Ola)"
+    assert out.notices == ("Seán O'Brien (102) is not in the Grade Center download: score not exported.",)
+    assert out.rows == 3
 
 
 def test_brightspace_ids_hash_prefixed_and_end_of_line() -> None:
@@ -365,12 +375,12 @@ def test_brightspace_ids_hash_prefixed_and_end_of_line() -> None:
     grade = "Lab 3 Points Grade <Numeric MaxPoints:10>"
     assert table[0] == ["OrgDefinedId", "Username", grade, "End-of-Line Indicator"]
     assert table[1:] == [
-        ["#101", "#jdoe", "8.5", "#"],
+        ["#S001", "#jdoe", "8.5", "#"],
         ["#S002", "#sobrien", "7", "#"],
-        ["#103", "#tnguyen", "", "#"],
+        ["#S003", "#tnguyen", "", "#"],
         ["", "#alee", "0", "#"],
         ["#0042", "#bstone", "6.33", "#"],
-    ]
+    ], "OrgDefinedId is the student number (sis_id), never another LMS's user id"
     assert "example.edu" not in out.content.decode() and "Doe" not in out.content.decode(), "D2L: no names or emails"
     only_users = run("brightspace", rows=[row("u1", 4.0, username="u1")])
     assert parse(only_users.content)[0][0] == "Username"
@@ -380,12 +390,13 @@ def test_brightspace_roster_gives_the_item_header(tmp_path: Path) -> None:
     roster = tmp_path / "export.csv"
     roster.write_text(
         "OrgDefinedId,Username,Last Name,First Name,Email,"
-        "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>,End-of-Line Indicator\n",
+        "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>,End-of-Line Indicator\n"
+        "#S001,#jdoe,Doe,Jane,jdoe@example.edu,,#\n#S003,#tnguyen,Nguyen,Thi,tn@example.edu,4,#\n",
         encoding="utf-8-sig",
     )
     table = parse(run("brightspace", roster=roster).content)
-    assert table[0][2] == "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>"
-    assert "#103" not in [r[0] for r in table], "no row clears a missing grade"
+    assert table == [["OrgDefinedId", "Username", "Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>",
+                      "End-of-Line Indicator"], ["#S001", "#jdoe", "8.5", "#"]], "no row clears a missing grade"
 
 
 def test_gradescope_export_shape() -> None:
@@ -440,15 +451,16 @@ def test_every_format_scores_match_the_rows(fmt: str) -> None:
         table = parse(out.content, encoding, delimiter)
         column = {"canvas": 5, "moodle": 4, "blackboard": 3, "brightspace": 2, "gradescope": 5}[fmt]
         start = 2 if fmt == "canvas" else 1
-        got = {r.student: cells[column] for r, cells in zip(ROWS, table[start:], strict=True)}
+        written = [r for r in ROWS if not (fmt == "moodle" and r.score is None)]
+        got = {r.student: cells[column] for r, cells in zip(written, table[start:], strict=True)}
         if fmt == "moodle":
-            got = {k: "" if v == "-" else v for k, v in got.items()}
+            got["103"] = ""
     assert got == FINAL
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_counts_the_student_rows_it_writes(fmt: str) -> None:
-    assert run(fmt).rows == len(ROWS)
+    assert run(fmt).rows == len(ROWS) - (fmt == "moodle"), "Moodle's gradebook CSV has no row for a missing student"
 
 
 # --- the whole job from the gradebook ---------------------------------------------------------------------------
@@ -499,7 +511,7 @@ def test_export_lab_defaults_the_assignment_to_the_lab(tmp_path: Path) -> None:
         ("xlsx", "none", None, "unknown export format 'xlsx'; choose one of: canvas"),
         ("csv", "10%", None, "bad --late-penalty '10%': cannot read '10%'"),
         ("csv", "none", "PK\x03\x04", "roster.csv: an Excel workbook or zip, not CSV; save it as CSV"),
-        ("canvas", "none", "Name,Email\nAnn Lee,alee@example.edu\n", "Canvas roster must be Canvas's gradebook export"),
+        ("moodle", "none", "Identifier,Full name,Grade\nParticipant 1,Ann Lee,\n", "offline grading worksheet"),
     ],
 )
 def test_export_lab_refuses_bad_input_before_writing(
@@ -563,7 +575,8 @@ def live_formulas(cells: list[str]) -> list[str]:
 @pytest.mark.parametrize("fmt", [*LMS_FORMATS, "csv"])
 def test_no_export_holds_a_live_formula_from_student_text(fmt: str, with_roster: bool, tmp_path: Path) -> None:
     roster = roster_file(tmp_path, fmt) if with_roster else None
-    out = run(fmt, rows=HOSTILE_ROWS, roster=roster)
+    jane = GOLDEN_ROWS[0] if with_roster else None  # on every roster: the hostile rows are not, and are left out
+    out = run(fmt, rows=(*HOSTILE_ROWS, *filter(None, [jane])), roster=roster)
     encoding, delimiter = ("utf-16", "\t") if fmt == "blackboard" else ("utf-8-sig", ",")
     cells = [cell for cells in parse(out.content, encoding, delimiter) for cell in cells]
     assert cells and not live_formulas(cells)

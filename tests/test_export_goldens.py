@@ -71,7 +71,8 @@ BLACKBOARD_ROSTER = b"\xff\xfe" + "".join(
 BRIGHTSPACE_ROSTER = b"\xef\xbb\xbf" + (
     b"OrgDefinedId,Username,Last Name,First Name,Email,"
     b"Lab 3 Points Grade <Numeric MaxPoints:10 Weight:5 Category:Labs>,End-of-Line Indicator\n"
-    b"#101,#jdoe,Doe,Jane,jdoe@example.edu,,#\n"
+    b"#S001,#jdoe,Doe,Jane,jdoe@example.edu,,#\n"
+    b"#0042,#jmuller,M\xc3\xbcller,J\xc3\xbcrgen,jm@example.edu,5,#\n"
 )
 
 ROSTERS = {

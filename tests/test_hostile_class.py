@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from autograder.batch import BatchOptions, grade_class
-from autograder.export import FORMATS, export_lab
+from autograder.export import FORMATS, ExportRefused, export_lab
 from autograder.intake.workspace import WORKSPACE_DIR
 from autograder.labs import LabBundle
 from autograder.model import StoredResult
@@ -144,7 +144,11 @@ def test_what_a_killed_batch_extracted_is_removed_by_the_next(batch: Batch) -> N
 def test_student_chosen_names_reach_no_export_as_a_formula(batch: Batch, lab01: LabBundle, fmt: str, tmp_path: Path):
     target = tmp_path / f"export.{fmt}"
     with Gradebook(batch.book) as gb:
-        content = export_lab(gb, lab01, fmt, target=target).content
+        try:
+            content = export_lab(gb, lab01, fmt, target=target).content
+        except ExportRefused as refused:  # plain files carry no LMS ids: neutralising is shown by the goldens
+            assert fmt not in ("csv", "json") and "export refused" in str(refused) and not target.exists()
+            return
     if fmt == "json":
         rows = json.loads(content)["rows"]
         assert {FORMULA_FILE, FORMULA_NAME} <= {r["student"] for r in rows} | {r["name"] for r in rows}, "as is"

@@ -1,7 +1,8 @@
 """Canvas gradebook import CSV (Grades > Import), following instructure/canvas-lms ``lib/gradebook_importer.rb``.
 
 With the roster (Canvas's own gradebook export) only the assignment's column changes; every other row, column,
-the BOM and the separator stay as exported. Without it, Canvas creates a new assignment on import.
+the BOM and the separator stay as exported. Without it (or with a plain class list), Canvas creates a new
+assignment on import, and every row needs an id Canvas matches: a file Canvas cannot place is refused.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from autograder.export.matching import RowIndex, find_column
-from autograder.export.rows import Export, Scored, describe, points
+from autograder.export.rows import Export, Scored, ScoreRow, describe, own_lms_id, points, refuse_unidentified
 from autograder.export.tables import Table, encode_rows
 
 STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -29,22 +30,33 @@ _IDENTITY = {
 }
 
 
+CLASS_LIST_ONLY = "the --roster file is not Canvas's gradebook export: it served as the class list only."
+
+
 def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Export:
-    """Fill the roster's assignment column, or write a minimal import file that creates the assignment."""
-    if roster is not None:
+    """Fill the roster's assignment column when it is Canvas's export, else write an import file that creates the
+    assignment; refused when a student has no id Canvas matches (its user ID, SIS User ID or SIS Login ID)."""
+    if roster is not None and _is_canvas_export(roster.rows[0]):
         return _fill_roster(scored, assignment, max_score, roster)
+    lacking = [item.row for item in scored if not any(_ids(item.row))]
+    refuse_unidentified("canvas", lacking, "a Canvas user ID, SIS User ID or SIS Login ID",
+                        "pass --roster with Canvas's gradebook export (Grades > Export > Export Entire Gradebook)")
     rows = [[*STUDENT_COLUMNS, assignment], [POINTS_POSSIBLE, "", "", "", "", points(max_score)]]
     notices = [
         f"Canvas will create a NEW assignment {assignment!r} on import unless one is titled exactly so (then its "
         "grades are replaced, blank cells included): to fill an existing assignment safely, export the gradebook "
         "from Canvas (Grades > Export > Export Entire Gradebook) and pass it as --roster."
     ]
+    notices += [CLASS_LIST_ONLY] if roster is not None else []
     for item in scored:
-        row = item.row
-        rows.append([row.name or "", row.lms_id or "", row.sis_id or "", row.username or "", "", points(item.final)])
-        if not (row.lms_id or row.sis_id or row.username):
-            notices.append(f"{describe(row)} has no Canvas user id, SIS id or login: Canvas can only match by name.")
+        rows.append([item.row.name or "", *_ids(item.row), "", points(item.final)])
     return Export(encode_rows(rows, lineterminator="\n"), tuple(notices), len(scored))
+
+
+def _ids(row: ScoreRow) -> tuple[str, str, str]:
+    """``(ID, SIS User ID, SIS Login ID)``: a Canvas user ID is a number (``anon_...`` ids match nothing)."""
+    canvas_id = own_lms_id(row, "canvas") or ""
+    return (canvas_id if canvas_id.isdigit() else "", row.sis_id or "", row.username or "")
 
 
 def _title(cell: str) -> str | None:
@@ -53,11 +65,14 @@ def _title(cell: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _check_header(header: list[str]) -> dict[str, int]:
+def _is_canvas_export(header: list[str]) -> bool:
+    """Canvas's gradebook export starts 'Student', 'ID' (or 'LastName', 'FirstName' when names are split)."""
     first = header[0].lstrip("\ufeff") if header else ""
     named = first.startswith("LastName") and len(header) > 2 and header[1].startswith("FirstName")
-    if len(header) < 4 or not (("Student" in first and "ID" in header[1]) or named):
-        raise ValueError("Canvas roster must be Canvas's gradebook export: first columns 'Student', 'ID', ...")
+    return len(header) >= 4 and (("Student" in first and "ID" in header[1]) or named)
+
+
+def _identity_columns(header: list[str]) -> dict[str, int]:
     return {cell.strip(): i for i, cell in enumerate(header) if cell.strip() in _IDENTITY}
 
 
@@ -98,9 +113,9 @@ def _check_points_possible(cells: list[str], column: int, title: str, max_score:
 
 def _fill_roster(scored: Sequence[Scored], assignment: str, max_score: float, roster: Table) -> Export:
     header = roster.rows[0]
-    cols = _check_header(header)
+    cols = _identity_columns(header)
     column = find_column(header, assignment, _title, "Canvas")
-    index, notices, filled = RowIndex(scored), [], 0
+    index, notices, filled = RowIndex(scored, "canvas"), [], 0
     for cells in roster.rows[1:]:
         if cells and "Points Possible" in cells[0]:
             notices += _check_points_possible(cells, column, header[column], max_score)
@@ -118,6 +133,7 @@ def _fill_roster(scored: Sequence[Scored], assignment: str, max_score: float, ro
             )
         cells[column] = points(item.final)
         filled += 1
+    index.refuse_if_none_matched("Canvas gradebook export")
     lost = [s for s in index.unmatched() if not s.missing]
     notices += [f"{describe(s.row)} is not in the Canvas roster: score not exported." for s in lost]
     return Export(roster.to_bytes(), tuple(notices), filled)

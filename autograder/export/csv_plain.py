@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from autograder.export.late import LatePolicy
-from autograder.export.plain import PLAIN_FIELDS, plain_record
+from autograder.export.plain import CLASS_LIST_ONLY, PLAIN_FIELDS, plain_record
 from autograder.export.rows import Export, Scored
 from autograder.export.tables import Table, encode_rows
 
@@ -26,5 +26,5 @@ def render(
     for item in scored:
         record = plain_record(item, assignment=assignment, max_score=max_score, policy=policy)
         rows.append([_cell(record[name]) for name in PLAIN_FIELDS])
-    notices = ("--roster is not used for the csv format.",) if roster is not None else ()
+    notices = (CLASS_LIST_ONLY,) if roster is not None else ()
     return Export(encode_rows(rows), notices, len(scored))

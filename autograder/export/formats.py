@@ -1,7 +1,8 @@
 """The export formats, and :func:`export`: score rows after the late policy, as one format's file.
 
 Every format module has ``render(scored, *, assignment, max_score, roster, ...) -> Export``; the LMS ones fill the
-LMS's own download when it is given as the roster, the plain ones ignore it.
+LMS's own download when it is given as the roster (another file served only as the class list), and refuse
+(:class:`~autograder.export.rows.ExportRefused`) a file their LMS could not import; the plain ones ignore it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ def check_format(fmt: str) -> None:
         raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
+def check_encoding(fmt: str, encoding: str | None) -> None:
+    """Raise ``ValueError`` unless ``encoding`` is ``None`` or one Blackboard's upload reads, for Blackboard."""
+    if encoding is None:
+        return
+    if fmt != "blackboard":
+        raise ValueError(f"--encoding is for the blackboard format only (the {fmt} format has one encoding)")
+    if encoding not in blackboard.ENCODINGS:
+        choices = ", ".join(blackboard.ENCODINGS)
+        raise ValueError(f"unknown encoding {encoding!r} for blackboard; choose one of: {choices}")
+
+
 def export(
     rows: Sequence[ScoreRow],
     fmt: str,
@@ -54,9 +66,12 @@ def export(
     max_score: float,
     roster_file: Path | None = None,
     policy: LatePolicy | None = None,
+    encoding: str | None = None,
 ) -> Export:
-    """Render ``rows`` in format ``fmt``; raises ``ValueError`` with a clear message on a bad format or roster."""
+    """Render ``rows`` in format ``fmt``; raises ``ValueError`` with a clear message on a bad format or roster, and
+    :class:`ExportRefused` when the LMS could not import the file. ``encoding`` is Blackboard's only."""
     check_format(fmt)
+    check_encoding(fmt, encoding)
     if not assignment.strip():
         raise ValueError("the assignment name is empty")
     if not max_score > 0:
@@ -65,6 +80,9 @@ def export(
     roster = read_table(roster_file) if roster_file is not None else None
     if fmt in _PLAIN:
         rendered = _PLAIN[fmt].render(scored, assignment=assignment, max_score=max_score, roster=roster, policy=policy)
+    elif fmt == "blackboard":
+        rendered = blackboard.render(scored, assignment=assignment, max_score=max_score, roster=roster,
+                                     encoding=encoding)
     else:
         rendered = _LMS[fmt].render(scored, assignment=assignment, max_score=max_score, roster=roster)
     notices = rendered.notices + _rescale_notices(rows, max_score)

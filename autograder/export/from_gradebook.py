@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from autograder.export.rows import ScoreRow
 from autograder.intake.roster import Roster, Student
@@ -18,10 +18,11 @@ def _late_seconds(entry: StoredResult) -> float | None:
     return FLAGGED_LATE_SECONDS if entry.info.late else None
 
 
-def _row(entry: StoredResult, student: Student | None) -> ScoreRow:
+def _row(entry: StoredResult, student: Student | None, comment: str | None) -> ScoreRow:
     info, result = entry.info, entry.result
     own_id = info.student if info.source in ("canvas", "moodle") else None
     own_username = info.student if info.source == "blackboard" else None
+    named_by = info.source if info.source in ("canvas", "moodle", "blackboard") else None
     return ScoreRow(
         student=info.student,
         name=(student.name if student else None) or info.display_name,
@@ -34,6 +35,8 @@ def _row(entry: StoredResult, student: Student | None) -> ScoreRow:
         status=RowStatus(result.status) if result else RowStatus.MISSING,
         submitted_at=info.submitted_at,
         late_seconds=_late_seconds(entry),
+        id_source=named_by,
+        comment=comment,
     )
 
 
@@ -42,11 +45,16 @@ def _missing(student: Student, max_score: float) -> ScoreRow:
                     None, max_score, RowStatus.MISSING, None, None)
 
 
-def score_rows_from(stored: Sequence[StoredResult], max_score: float, roster: Roster | None = None) -> list[ScoreRow]:
-    """One row per counted submission, plus, with a roster, one ``missing`` row per student who sent nothing."""
+def score_rows_from(stored: Sequence[StoredResult], max_score: float, roster: Roster | None = None,
+                    comments: Mapping[int, str] | None = None) -> list[ScoreRow]:
+    """One row per counted submission, plus, with a roster, one ``missing`` row per student who sent nothing.
+
+    ``comments`` maps a submission id to its feedback (an HTML fragment) for the formats with a comment column.
+    """
     counted = [s for s in stored if not s.superseded]
     matched = {s.info.student: roster.find(s.info.as_candidate()) for s in counted} if roster else {}
-    rows = [_row(s, matched.get(s.info.student)) for s in counted]
+    notes = comments or {}
+    rows = [_row(s, matched.get(s.info.student), notes.get(s.submission_id)) for s in counted]
     rows = [r if r.max_score else ScoreRow(**{**r.__dict__, "max_score": max_score}) for r in rows]
     if roster:
         seen = {student.key for student in matched.values() if student}

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from autograder.export.rows import Export, Scored, points, split_name
+from autograder.export.plain import CLASS_LIST_ONLY
+from autograder.export.rows import Export, Scored, points, refuse_unidentified, split_name
 from autograder.export.tables import Table, encode_rows
 
 HEADER = (
@@ -43,7 +44,10 @@ def submission_time(when: datetime | None) -> str:
 
 
 def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None) -> Export:
-    """Scores after the late penalty; 'Missing' with an empty Total Score when nothing was submitted."""
+    """Scores after the late penalty; 'Missing' with an empty Total Score when nothing was submitted. Refused when
+    a row would name nobody (no name, SID or email): a record that says whose score it is, or none."""
+    lacking = [item.row for item in scored if not (item.row.name or item.row.sis_id or item.row.email)]
+    refuse_unidentified("gradescope", lacking, "a name, SID or email", "pass --roster with the class list")
     rows = [list(HEADER)]
     for item in scored:
         row = item.row
@@ -68,5 +72,5 @@ def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roste
         )
     notices = ("Gradescope cannot import scores from a CSV: this file is a record in Gradescope's export layout.",)
     if roster is not None:
-        notices += ("--roster is not used for the gradescope format.",)
+        notices += (CLASS_LIST_ONLY,)
     return Export(encode_rows(rows), notices, len(scored))

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from autograder.export.late import LatePolicy
-from autograder.export.plain import plain_record
+from autograder.export.plain import CLASS_LIST_ONLY, plain_record
 from autograder.export.rows import Export, Scored
 from autograder.export.tables import Table
 
@@ -27,6 +27,6 @@ def render(
         "late_policy": policy.text if policy else "none",
         "rows": records,
     }
-    notices = ("--roster is not used for the json format.",) if roster is not None else ()
+    notices = (CLASS_LIST_ONLY,) if roster is not None else ()
     content = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return Export(content, notices, len(records))

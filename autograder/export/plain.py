@@ -6,6 +6,8 @@ from autograder.export.late import NO_PENALTY, LatePolicy
 from autograder.export.rows import Scored
 from autograder.model import RowStatus
 
+CLASS_LIST_ONLY = "--roster gives this format the class list only (names, ids, students with no submission)."
+"""The notice of the formats that fill no LMS download."""
 PLAIN_FIELDS = (
     "assignment",
     "student",

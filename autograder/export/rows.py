@@ -32,6 +32,17 @@ class ScoreRow:
     submitted_at: datetime | None
     late_seconds: float | None
     """Seconds after the due date; ``None`` or 0 when on time."""
+    id_source: str | None = None
+    """The LMS whose download named the submission (``canvas``, ``moodle``, ``blackboard``), ``None`` for plain
+    files: ``student`` and ``lms_id`` are that LMS's ids (a Moodle participant id is no Canvas user id), so another
+    LMS's format never matches or writes them as its own."""
+    comment: str | None = None
+    """Feedback for the student as an HTML fragment, for the formats that carry a comment column."""
+
+
+class ExportRefused(Exception):
+    """The file would not import (a row without the id its LMS matches on, a roster that matches nobody): one line
+    naming what is needed. Not a bad argument but a file the LMS would reject: the CLI prints it and exits 1."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,8 @@ class Export:
     content: bytes
     notices: tuple[str, ...]
     rows: int
-    """Student rows this export wrote (a blank one for a missing student included); roster rows left as they were
-    do not count."""
+    """Student rows written with an identifier the LMS matches (a blank one for a missing student included);
+    roster rows left as they were do not count."""
 
 
 def round2(value: float) -> float:
@@ -89,3 +100,19 @@ def split_name(name: str | None) -> tuple[str, str]:
 def describe(row: ScoreRow) -> str:
     """A short human label for notices: 'Jane Doe (jdoe)'."""
     return f"{row.name} ({row.student})" if row.name else row.student
+
+
+def own_lms_id(row: ScoreRow, lms: str) -> str | None:
+    """``row.lms_id`` unless another LMS's download gave it (then it is no id of ``lms``; ``""`` trusts any)."""
+    return row.lms_id if not lms or row.id_source in (None, lms) else None
+
+
+def refuse_unidentified(lms: str, lacking: list[ScoreRow], needs: str, fix: str, *, what: str = "export") -> None:
+    """Raise :class:`ExportRefused` when rows lack the identifier ``lms`` matches on: one line, up to 5 names."""
+    if not lacking:
+        return
+    names = ", ".join(" ".join(describe(row).split()) for row in lacking[:5])  # names come from file names
+    if len(lacking) > 5:
+        names += f" and {len(lacking) - 5} more"
+    count = f"{len(lacking)} student{'s' * (len(lacking) != 1)}"
+    raise ExportRefused(f"{lms} {what} refused: {count} without {needs} ({names}); {fix}")
