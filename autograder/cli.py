@@ -109,6 +109,9 @@ def build(ctx: click.Context, labs: tuple[str, ...], check_only: bool) -> None:
     for lab in names:
         bundle: LabBundle = _run(lambda lab=lab: build_mod.build_lab(course, lab))
         console.print(f"{lab}: {len(bundle.questions)} questions, {bundle.max_score:g} points")
+        if "keras" in bundle.preload:
+            console.print("  Gradescope: this lab loads TensorFlow; set the autograder's memory to at least 2 GB "
+                          "(Gradescope's default, 768 MB, is too little; see docs/gradescope.md)")
 
 
 def _limit_options(func: Callable[..., None]) -> Callable[..., None]:
