@@ -385,3 +385,30 @@ def test_a_late_flag_without_a_duration_still_says_late(book, tmp_path):
     written = write_feedback([flagged], book.artifacts, tmp_path / "fb", lab=LAB, policy=parse_late_policy("10%/day"))
     html, markdown = (p.read_text() for p in written)
     assert "<b>Submitted late.</b></p>" in html and "Submitted late.\n" in markdown
+
+
+def test_student_rows_link_to_the_feedback_pages_beside_the_report(book, stored, tmp_path):
+    out = tmp_path / "course" / LAB
+    written = write_feedback(stored, book.artifacts, out / "feedback", lab=LAB)
+    page = write_class_report(stored, out / "report.html", lab=LAB, questions=QUESTIONS).read_text()
+    links = re.findall(r'<a href="(feedback/[^"]+\.html)">', page)
+    assert links and all((out / link).is_file() for link in links)
+    assert {out / link for link in links} == {p for p in written if p.suffix == ".html"}
+    alone = write_class_report(stored, tmp_path / "elsewhere" / "report.html", lab=LAB, questions=QUESTIONS)
+    assert 'href="feedback/' not in alone.read_text(), "no link to pages that were never written"
+
+
+def test_failing_checks_tell_unanswered_from_wrong():
+    from autograder.report.classroom import failing_checks
+
+    def entry(n: int, message: str) -> StoredResult:
+        info = SubmissionInfo(LAB, f"s{n}", f"s{n}.ipynb", f"{n:064x}")
+        res = result(f"s{n}", "graded", (question("q1", ("test_a", 1.0, False, False, message)),))
+        return StoredResult(n, info, False, res, None)
+
+    stored = [entry(1, "`x` is not set yet: replace the `...` with your answer and run the cell."),
+              entry(2, "`x` has shape (2,), but it should have shape (3,)."),
+              entry(3, "The cell that sets `x` raised ValueError: bad at `x = f()`; the rest of that cell did not "
+                       "run.")]
+    (check,) = failing_checks(stored)
+    assert (check.failures, check.unanswered) == (3, 1)

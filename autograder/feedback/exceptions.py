@@ -44,6 +44,15 @@ def failure_of(name: str) -> CellFailure | None:
     return _FAILURES.get(base)
 
 
+UNANSWERED = ("is not set yet", "is not defined yet")
+"""How every missing-answer message of the library reads, so a report can tell unanswered from wrong."""
+
+
+def unanswered(message: str) -> bool:
+    """Whether a check's message says the answer was never given (not that it was wrong, nor that a cell raised)."""
+    return any(marker in message for marker in UNANSWERED) and " raised " not in message
+
+
 def unset(name: str, value: object, fix: str = "replace the `...` with your answer and run the cell", *,
           state: str = "set") -> Finding | None:
     """None when ``value`` is set; else why not: the cell that sets it raised, or ``name`` is not set yet (``fix``)."""

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.feedback.exceptions import unanswered
 from autograder.model import Question, Status, StoredResult, SubmissionInfo, SubmissionResult
 from autograder.report import plots
 from autograder.report.render import render_html
-from autograder.report.student import late_text, who
+from autograder.report.student import late_text, page_stems, who
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class FailingCheck:
     """Submissions that failed it."""
     messages: list[tuple[str, int]]
     """Most common messages, with how many submissions got each."""
+    unanswered: int = 0
+    """Of ``failures``, the submissions that never answered (the check said "not set yet"), not answered wrongly."""
 
 
 def _ran(stored: Sequence[StoredResult]) -> list[SubmissionResult]:
@@ -90,7 +93,7 @@ def failing_checks(stored: Sequence[StoredResult]) -> list[FailingCheck]:
     for (question, name, hidden), who_said in failed.items():
         twins.setdefault((question, tuple(who_said)), []).append((name, hidden))
     found = [FailingCheck(question, tuple(checks), len(who_said), Counter(m for _, m in who_said).most_common(
-        TOP_MESSAGES)) for (question, who_said), checks in twins.items()]
+        TOP_MESSAGES), sum(unanswered(m) for _, m in who_said)) for (question, who_said), checks in twins.items()]
     return sorted(found, key=lambda f: -f.failures)[:TOP_CHECKS]
 
 
@@ -141,6 +144,8 @@ class StudentRow:
     late_seconds: float
     """Sort key of ``late_by``: 1 for a late flag without a duration."""
     message: str
+    page: str = ""
+    """The student's feedback page relative to the report (``feedback/STEM.html``), when it was written."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ def _late_work(stored: Sequence[StoredResult]) -> tuple[LateWork, ...]:
                           if s.info.submitted_at else "") for s in late)
 
 
-def _student_row(entry: StoredResult, questions: Sequence[Question]) -> StudentRow:
+def _student_row(entry: StoredResult, questions: Sequence[Question], page: str = "") -> StudentRow:
     result, info = entry.result, entry.info
     by_name = {q.name: q.score for q in result.questions} if result else {}
     return StudentRow(
@@ -191,24 +196,39 @@ def _student_row(entry: StoredResult, questions: Sequence[Question]) -> StudentR
         score=result.score if result else None,
         percent=100 * result.score / result.max_score if result and result.max_score else None,
         questions=tuple(by_name.get(q.name) for q in questions), late_by=_late_by(info).removesuffix(" late"),
-        late_seconds=info.late_seconds or (1.0 if info.late else 0.0), message=result.message if result else "")
+        late_seconds=info.late_seconds or (1.0 if info.late else 0.0), message=result.message if result else "",
+        page=page)
 
 
-def class_data(stored: Sequence[StoredResult], *, lab: str, questions: Sequence[Question]) -> ClassData:
-    """What the class report shows, computed once from the gradebook's results."""
+def _pages(stored: Sequence[StoredResult], feedback_dir: Path | None) -> dict[int, str]:
+    """Each graded submission's feedback page, relative to the report, when the page exists."""
+    graded = [entry for entry in stored if entry.result is not None]
+    if feedback_dir is None:
+        return {}
+    return {entry.submission_id: f"{feedback_dir.name}/{stem}.html" for entry, stem in zip(graded, page_stems(graded),
+            strict=True) if (feedback_dir / f"{stem}.html").is_file()}
+
+
+def class_data(stored: Sequence[StoredResult], *, lab: str, questions: Sequence[Question],
+               feedback_dir: Path | None = None) -> ClassData:
+    """What the class report shows, computed once from the gradebook's results; ``feedback_dir`` (beside the
+    report) holds the pages the student rows link to."""
     results = [(s, s.result) for s in stored if s.result is not None]
+    pages = _pages(stored, feedback_dir)
     return ClassData(
         lab=lab, max_score=sum(q.points for q in questions) or max((r.max_score for _, r in results), default=0),
         summary=_summary(stored), scores=tuple(r.score for _, r in results), ran=len(_ran(stored)),
         questions=tuple(question_stats(stored, questions)), failing=tuple(failing_checks(stored)),
         problems=tuple(Problem(who(s), r.status, r.message) for s, r in results
                        if r.status in (Status.ERROR, Status.TIMEOUT)),
-        late=_late_work(stored), students=tuple(_student_row(s, questions) for s in stored))
+        late=_late_work(stored),
+        students=tuple(_student_row(s, questions, pages.get(s.submission_id, "")) for s in stored))
 
 
-def class_report_html(stored: Sequence[StoredResult], *, lab: str, questions: Sequence[Question]) -> str:
+def class_report_html(stored: Sequence[StoredResult], *, lab: str, questions: Sequence[Question],
+                      feedback_dir: Path | None = None) -> str:
     """The class report as one self-contained HTML page (pictures inline, a few lines of sorting script)."""
-    data = class_data(stored, lab=lab, questions=questions)
+    data = class_data(stored, lab=lab, questions=questions, feedback_dir=feedback_dir)
     histogram = plots.score_histogram(data.scores, data.max_score) if data.scores else ""
     shown = data.questions if data.ran else ()
     bars = plots.question_bars([s.name for s in shown], [s.average_percent for s in shown],
@@ -220,6 +240,7 @@ def write_class_report(stored: Sequence[StoredResult], out_file: Path, *, lab: s
                        questions: Sequence[Question]) -> Path:
     """Write the class report for ``lab`` to ``out_file`` (folders created) and return its path."""
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(class_report_html(stored, lab=lab, questions=questions), encoding="utf-8")
+    html = class_report_html(stored, lab=lab, questions=questions, feedback_dir=out_file.parent / "feedback")
+    out_file.write_text(html, encoding="utf-8")
     logger.info("wrote the class report for %s (%d submissions) to %s", lab, len(stored), out_file)
     return out_file

@@ -225,7 +225,7 @@ def feedback_markdown(stored: StoredResult, *, lab: str, policy: LatePolicy | No
     return render_markdown("feedback.md.j2", **context)
 
 
-def _unique_stems(stored: Sequence[StoredResult]) -> list[str]:
+def page_stems(stored: Sequence[StoredResult]) -> list[str]:
     """One file stem per entry: the slug, with a counter added when a student has several."""
     used: set[str] = set()
     stems = []
@@ -252,7 +252,7 @@ def write_feedback(stored: Sequence[StoredResult], artifacts: Callable[[int], li
         logger.info("%d submission(s) of %s not graded yet: no feedback for them", skipped, lab)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for entry, stem in zip(graded, _unique_stems(graded), strict=True):
+    for entry, stem in zip(graded, page_stems(graded), strict=True):
         kept = artifacts(entry.run_id) if entry.run_id is not None else []
         html_path, md_path = out_dir / f"{stem}.html", out_dir / f"{stem}.md"
         html_path.write_text(feedback_html(entry, kept, lab=lab, policy=policy), encoding="utf-8")
