@@ -366,3 +366,10 @@ def test_hidden_messages_never_reveal_expected_values(graded):
             letter = right_letters.get(question.name)
             leaked |= {(name, question.name, letter) for message in hidden if letter and letter in message}
     assert not leaked, leaked
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_unseen_partial_batches_tell_rounding_down_from_rounding_to_nearest(seed):
+    for kinds in (["partial"] * 4, ["divisible", "small", "partial"], ["partial", "divisible"]):
+        cases = support.unseen_count_cases(np.random.default_rng(seed), kinds=kinds)
+        assert any(n // b != round(n / b) for n, b in cases if n % b and n > b), cases

@@ -41,10 +41,13 @@ points."""
 
 def unseen_count_cases(rng: np.random.Generator, *, with_epochs: bool = False,
                        kinds: Sequence[str] = ("partial",) * 4) -> list[tuple[int, ...]]:
-    """(samples, batch_size[, epochs]) cases, one of each kind listed, in a shuffled order."""
+    """(samples, batch_size[, epochs]) cases, one of each kind listed, in a shuffled order.
+
+    Partly filled last batches alternate between more and less than half a batch, the first one more: rounding
+    to the nearest then differs from rounding down on some case, so each habit shows as itself."""
     if any(kind not in CASE_KINDS for kind in kinds):
         raise ValueError(f"kinds must be among {CASE_KINDS}, not {list(kinds)}")
-    cases = []
+    cases, partial = [], 0
     for kind in rng.permutation(list(kinds)):
         b = int(rng.integers(8, 1025))
         if kind == "divisible":
@@ -52,7 +55,9 @@ def unseen_count_cases(rng: np.random.Generator, *, with_epochs: bool = False,
         elif kind == "small":
             n = int(rng.integers(1, b))
         else:
-            n = b * int(rng.integers(1, 200)) + int(rng.integers(1, b))
+            low, high = (b // 2 + 1, b) if partial % 2 == 0 else (1, b // 2)
+            n = b * int(rng.integers(1, 200)) + int(rng.integers(low, high))
+            partial += 1
         cases.append((n, b, int(rng.integers(2, 51))) if with_epochs else (n, b))
     return cases
 
