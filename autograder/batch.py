@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -20,11 +20,12 @@ import autograder
 from autograder.grade import Grader
 from autograder.intake import receive
 from autograder.intake.lms import discover, latest_per_student
-from autograder.intake.roster import RosterReport, load_roster, reconcile
+from autograder.intake.roster import Roster, RosterReport, load_roster, reconcile
 from autograder.intake.workspace import WORKSPACE_DIR, batch_workspace
 from autograder.labs import LabBundle
 from autograder.model import Candidate, Limits, Received, RunInfo, SubmissionInfo, SubmissionResult
 from autograder.record.gradebook import Gradebook
+from autograder.record.late import NO_PENALTY, LatePolicy, assess, late_notices, parse_late_policy
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,11 @@ class BatchOptions:
     warm: bool = True
     """Fork each submission's sandbox from a pre-imported zygote instead of starting it cold."""
     due: datetime | None = None
-    """Due date; lateness is computed from submission times when the download carries them."""
+    """Due date (UTC); None keeps the one the lab was last graded under."""
+    clear_due: bool = False
+    """Forget the stored due date (``--due none``)."""
+    late_penalty: str | None = None
+    """Late policy text (``10%/day``); None keeps the stored one."""
 
 
 @dataclass(frozen=True)
@@ -59,31 +64,60 @@ class Pending:
     received: Received
 
 
-def _late_seconds(candidate: Candidate, due: datetime | None) -> float | None:
-    if due is None or candidate.submitted_at is None:
-        return None
-    return max(0.0, (candidate.submitted_at - due).total_seconds())
+@dataclass(frozen=True)
+class LateRules:
+    """The due date and late policy this batch computes every submission's lateness under."""
+
+    due: datetime | None = None
+    policy: LatePolicy = NO_PENALTY
+    roster: Roster | None = None
+    """Submission times for the files whose download carries none."""
 
 
-def submission_info(lab: str, received: Received, due: datetime | None) -> SubmissionInfo:
+def late_rules(book: Gradebook, lab: str, options: BatchOptions, roster: Roster | None = None) -> LateRules:
+    """The options' due date and policy where given, else those stored for ``lab``; stored again for next time.
+
+    Raises ValueError (one line) for a policy that cannot be read."""
+    stored_due, stored_policy = book.late_settings(lab)
+    due = None if options.clear_due else options.due or stored_due
+    policy = parse_late_policy(options.late_penalty if options.late_penalty is not None else stored_policy)
+    book.set_late_settings(lab, due, policy.text)
+    return LateRules(due, policy, roster)
+
+
+def _time_of(candidate: Candidate, rules: LateRules) -> tuple[datetime | None, str]:
+    if candidate.submitted_at is not None:
+        return candidate.submitted_at, f"the {candidate.source.capitalize()} download"
+    student = rules.roster.find(candidate) if rules.roster else None
+    if student is not None and student.submitted_at is not None:
+        return student.submitted_at, "the roster"
+    return None, ""
+
+
+def submission_info(lab: str, received: Received, rules: LateRules = LateRules(), *,
+                    latest: bool = True) -> SubmissionInfo:
+    """What the gradebook records of one received file, its lateness computed under ``rules``; the roster's time
+    (the student's latest hand-in) is used only for the ``latest`` attempt."""
     candidate = received.candidate
-    late_seconds = _late_seconds(candidate, due)
-    late = candidate.late if candidate.late is not None else (None if late_seconds is None else late_seconds > 0)
+    submitted_at, source = _time_of(candidate, rules if latest else replace(rules, roster=None))
     return SubmissionInfo(
         lab=lab, student=candidate.student, path=str(candidate.path), sha256=received.sha256,
         source=candidate.source, display_name=candidate.display_name, original_name=candidate.original_name,
-        submitted_at=candidate.submitted_at, late=late, late_seconds=late_seconds, attempt=candidate.attempt,
+        submitted_at=submitted_at, late=candidate.late, attempt=candidate.attempt,
+        lateness=assess(rules.due, submitted_at, candidate.late, rules.policy, time_source=source),
     )
 
 
-def record_candidates(book: Gradebook, lab: str, received: Sequence[Received], due: datetime | None) -> dict[
-    Candidate, int
-]:
-    """Insert every received file (idempotently) and mark older attempts as superseded.
+def record_candidates(book: Gradebook, lab: str, received: Sequence[Received],
+                      rules: LateRules = LateRules()) -> dict[Candidate, int]:
+    """Insert every received file (idempotently, its lateness computed again) and mark older attempts as superseded.
 
     An attempt handed in again with the same content is the same submission, and it counts.
     """
-    ids = {r.candidate: book.add_submission(submission_info(lab, r, due)) for r in received}
+    counted_now, _ = latest_per_student([r.candidate for r in received])
+    latest = set(counted_now)
+    ids = {r.candidate: book.add_submission(submission_info(lab, r, rules, latest=r.candidate in latest))
+           for r in received}
     counted, superseded = latest_per_student(list(ids))
     known = {r.submission_id for r in book.results(lab, include_superseded=True) if r.superseded}
     older = {ids[c] for c in superseded} - {ids[c] for c in counted}
@@ -105,13 +139,14 @@ def grade_batch(
     candidates: Sequence[Candidate],
     options: BatchOptions,
     on_result: Callable[[SubmissionResult], None] = lambda r: None,
+    roster: Roster | None = None,
 ) -> BatchOutcome:
     """Grade the candidates that need it; says which submissions this batch covered and how many it graded.
 
     Each file is read once, here: its hash identifies it in the gradebook and its cells are what is graded.
     """
     received = {c: receive(c, bundle.lab) for c in candidates}
-    ids = record_candidates(book, bundle.lab, list(received.values()), options.due)
+    ids = record_candidates(book, bundle.lab, list(received.values()), late_rules(book, bundle.lab, options, roster))
     todo = [Pending(i, received[c]) for c, i in ids.items() if options.regrade or book.needs_grading(i)]
     outcome = BatchOutcome(tuple(ids.values()), len(todo))
     if not todo:
@@ -143,6 +178,8 @@ class ClassGrading:
     """How many were graded by this call (the rest already had a result)."""
     roster: RosterReport | None
     """Who is missing and who is not on the roster, when a roster was given."""
+    late_notices: tuple[str, ...] = ()
+    """Lateness that could not be computed from a time (no time, a flag only), counted, for the instructor."""
 
 
 def grade_class(
@@ -164,9 +201,10 @@ def grade_class(
             progress.start(len(candidates))
         on_result = progress.advance if progress is not None else (lambda result: None)
         with Gradebook(gradebook) as book:
-            outcome = grade_batch(bundle, book, candidates, options, on_result=on_result)
+            outcome = grade_batch(bundle, book, candidates, options, on_result=on_result, roster=class_list)
             chosen = set(outcome.submission_ids)
             stored = book.results(bundle.lab, include_superseded=True)
     results = tuple(s.result for s in stored if s.result and s.submission_id in chosen)
     report = reconcile(class_list, candidates) if class_list is not None else None
-    return ClassGrading(results, outcome.graded_now, report)
+    counted = [s.info.lateness for s in stored if s.submission_id in chosen and not s.superseded]
+    return ClassGrading(results, outcome.graded_now, report, late_notices(counted))

@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +28,10 @@ from autograder.export.blackboard import ENCODINGS as BLACKBOARD_ENCODINGS
 from autograder.intake import IntakeError
 from autograder.intake.roster import RosterError, RosterReport
 from autograder.labs import Course, LabBundle, LabNotFound
-from autograder.model import CellStatus, Limits, Status, SubmissionResult
+from autograder.model import CellStatus, LateStatus, Limits, Status, SubmissionResult
 from autograder.progress import BatchProgress
 from autograder.record.gradebook import GradebookError
+from autograder.record.late import parse_late_policy
 from autograder.report.student import slugify
 
 console = Console(soft_wrap=True)
@@ -160,6 +161,30 @@ def _print_grading(lab: str, done: ClassGrading, as_json: bool, output: Path | N
 
 
 DEFAULTS = BatchOptions()
+DUE_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+LATE_PENALTY_MOVED = click.option("--late-penalty", hidden=True)
+"""Kept only to say where the late policy went: it is given to ``grade`` and stored with each submission."""
+
+
+def _due(text: str | None) -> tuple[datetime | None, bool]:
+    """``(due date in UTC, forget the stored one)`` from ``--due``; ArgumentError when it is no date."""
+    if text is None:
+        return None, False
+    if text.strip().lower() == "none":
+        return None, True
+    for fmt in DUE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC), False
+        except ValueError:
+            continue
+    raise ArgumentError(f"--due {text!r} is not a date: expected e.g. 2026-12-01T23:59, 2026-12-01 or none")
+
+
+def _late_penalty_moved(given: str | None) -> None:
+    if given is not None:
+        raise ArgumentError("--late-penalty is given when grading (autograder grade LAB PATH --due ... --late-penalty "
+                            "...): each submission's penalty is computed then and stored, and every page and export "
+                            "uses it")
 
 
 @main.command()
@@ -172,15 +197,20 @@ DEFAULTS = BatchOptions()
               help="Submissions graded at once.")
 @click.option("--regrade", is_flag=True, help="Grade again what the gradebook already has (history is kept).")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Class list CSV.")
-@click.option("--due", type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]), help="Due date (UTC).")
+@click.option("--due", help="Due date in UTC (2026-12-01T23:59), or 'none' to drop it; default: the lab's last one.")
+@click.option("--late-penalty", help="Late policy, e.g. '10%/day', '10%/day,max=50%', 'zero-after=2d' or 'none'; "
+              "default: the lab's last one (none at first).")
 @_limit_options
 @click.pass_context
 def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) -> None:
     """Grade a class's submissions for LAB: notebooks, export zips, folders and LMS downloads."""
     limits = _limits_from(kwargs)
     bundle = _run(lambda: build_mod.bundle_for(_course(ctx), lab))
-    due = kwargs["due"].replace(tzinfo=UTC) if kwargs["due"] else None
-    options = BatchOptions(jobs=kwargs["jobs"], regrade=kwargs["regrade"], limits=limits, due=due)
+    due, clear_due = _due(kwargs["due"])
+    if kwargs["late_penalty"] is not None:
+        _run(lambda: parse_late_policy(kwargs["late_penalty"]))
+    options = BatchOptions(jobs=kwargs["jobs"], regrade=kwargs["regrade"], limits=limits, due=due,
+                           clear_due=clear_due, late_penalty=kwargs["late_penalty"])
     book = _gradebook(ctx, kwargs["gradebook"])
     with BatchProgress(err_console) as progress:
         try:
@@ -190,6 +220,8 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
                 exc.message += ". Results stored so far are kept; run again to grade the rest."
             raise
     progress.summary(done.graded_now, len(done.results) - done.graded_now)
+    for notice in done.late_notices:
+        err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
     if not done.results:
         raise ArgumentError(f"no submissions found in {', '.join(str(p) for p in paths)}")
     _print_grading(lab, done, kwargs["as_json"], kwargs["output"])
@@ -199,7 +231,7 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
 @click.argument("lab")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the pages; default: out/LAB/feedback in the course folder.")
-@click.option("--late-penalty", default="none", show_default=True, help="Shown on the page when a student is late.")
+@LATE_PENALTY_MOVED
 @click.option("--lms", type=click.Choice(FEEDBACK_LMS),
               help="Also write what this LMS takes in bulk (feedback-file zip, comment column) beside the pages.")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -208,20 +240,21 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
 @click.option("--encoding", type=click.Choice(BLACKBOARD_ENCODINGS), help="With --lms blackboard: the file's encoding.")
 @GRADEBOOK
 @click.pass_context
-def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: str, lms: str | None,
+def feedback(ctx: click.Context, lab: str, out_dir: Path | None, late_penalty: str | None, lms: str | None,
              roster: Path | None, assignment: str | None, encoding: str | None, gradebook: Path | None) -> None:
     """Write one HTML page and one Markdown twin of feedback per student for LAB (and, with --lms, the LMS's files)."""
     _lab(ctx, lab)
+    _late_penalty_moved(late_penalty)
     target = out_dir or _course(ctx).root / "out" / lab / "feedback"
     book = _gradebook(ctx, gradebook)
     if lms is None:
         if roster or assignment or encoding:
             raise click.UsageError("--roster, --assignment and --encoding go with --lms")
-        written = _run(lambda: jobs.write_lab_feedback(book, lab, target, late_penalty=late_penalty))
+        written = _run(lambda: jobs.write_lab_feedback(book, lab, target))
         err_console.print(f"{len(written)} feedback files written to {target}")
         return
     done = _run(lambda: jobs.write_lms_feedback(_course(ctx), book, lab, lms, target, roster=roster,
-                                                assignment=assignment, late_penalty=late_penalty, encoding=encoding))
+                                                assignment=assignment, encoding=encoding))
     for notice in done.notices:
         err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
     err_console.print(f"{len(done.pages)} feedback files written to {target}")
@@ -249,20 +282,20 @@ def report(ctx: click.Context, lab: str, output: Path | None, gradebook: Path | 
               help="Class list, or the LMS's own exported gradebook CSV to fill in.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
 @click.option("--assignment", help="Assignment (column) name in the LMS; default: the lab name.")
-@click.option("--late-penalty", default="none", show_default=True,
-              help='e.g. "10%/day", "10%/day,max=50%", "zero-after=2d".')
+@LATE_PENALTY_MOVED
 @click.option("--encoding", type=click.Choice(BLACKBOARD_ENCODINGS),
               help="Blackboard only; default: UTF-16 as Grade Center's own download, or the roster's.")
 @GRADEBOOK
 @click.pass_context
 def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: Path | None, assignment: str | None,
-           late_penalty: str, encoding: str | None, gradebook: Path | None) -> None:
-    """Write LAB's scores in the import format of an LMS (after the late policy); refused, exit 1, if it would not
-    import."""
+           late_penalty: str | None, encoding: str | None, gradebook: Path | None) -> None:
+    """Write LAB's scores in the import format of an LMS (after the late penalties computed when grading); refused,
+    exit 1, if it would not import."""
+    _late_penalty_moved(late_penalty)
     course = _course(ctx)
     book = _gradebook(ctx, gradebook)
     done = _run(lambda: jobs.export_scores(course, book, lab, fmt, target=output, roster=roster,
-                                           assignment=assignment, late_penalty=late_penalty, encoding=encoding))
+                                           assignment=assignment, encoding=encoding))
     for notice in done.export.notices:
         err_console.print(f"[yellow]note[/yellow] {escape(notice)}")
     err_console.print(f"{done.export.rows} rows written to {done.path}")
@@ -328,7 +361,7 @@ def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
 
 def _print_student(course: Course, lab: str, entry: Any) -> None:
     info, result = entry.info, entry.result
-    late = " (late)" if info.late else ""
+    late = f" ({info.lateness.status})" if info.lateness.status != LateStatus.NO_DUE else ""
     when = f", handed in {info.submitted_at:%Y-%m-%d %H:%M} UTC" if info.submitted_at else ""
     superseded = " [older attempt]" if entry.superseded else ""
     console.print(f"[bold]{escape(info.display_name or info.student)}[/bold] ({escape(info.student)}): "

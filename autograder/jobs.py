@@ -12,7 +12,6 @@ from pathlib import Path
 from autograder.build import bundle_for
 from autograder.export import FILE_EXTENSIONS, Export, FeedbackBundle, export_lab, feedback_lab
 from autograder.export.formats import check_format
-from autograder.export.late import parse_late_policy
 from autograder.grade import grade_many
 from autograder.intake import notebook_lab, read_notebook
 from autograder.intake.roster import load_roster
@@ -30,11 +29,10 @@ def existing_gradebook(path: Path) -> Path:
     return path
 
 
-def write_lab_feedback(gradebook: Path, lab: str, out_dir: Path, *, late_penalty: str = "none") -> list[Path]:
+def write_lab_feedback(gradebook: Path, lab: str, out_dir: Path) -> list[Path]:
     """One HTML page and one Markdown twin per graded submission of ``lab``; the files written."""
-    policy = parse_late_policy(late_penalty)
     with Gradebook(existing_gradebook(gradebook)) as book:
-        return write_feedback(book.results(lab), book.artifacts, out_dir, lab=lab, policy=policy)
+        return write_feedback(book.results(lab), book.artifacts, out_dir, lab=lab)
 
 
 def write_lab_report(course: Course, gradebook: Path, lab: str, out_file: Path) -> Path:
@@ -52,25 +50,24 @@ class WrittenExport:
 
 def export_scores(course: Course, gradebook: Path, lab: str, fmt: str, *, target: Path | None = None,
                   roster: Path | None = None, assignment: str | None = None,
-                  late_penalty: str = "none", encoding: str | None = None) -> WrittenExport:
+                  encoding: str | None = None) -> WrittenExport:
     """``lab``'s scores as ``fmt`` in ``target`` (default: out/LAB/LAB-FORMAT.EXT), recorded in the gradebook."""
     check_format(fmt)
     bundle = bundle_for(course, lab)
     path = target or course.root / "out" / lab / f"{lab}-{fmt}{FILE_EXTENSIONS[fmt]}"
     with Gradebook(existing_gradebook(gradebook)) as book:
-        done = export_lab(book, bundle, fmt, target=path, roster=roster, assignment=assignment,
-                          late_penalty=late_penalty, encoding=encoding)
+        done = export_lab(book, bundle, fmt, target=path, roster=roster, assignment=assignment, encoding=encoding)
     return WrittenExport(path, done)
 
 
 def write_lms_feedback(course: Course, gradebook: Path, lab: str, lms: str, out_dir: Path, *,
-                       roster: Path | None = None, assignment: str | None = None, late_penalty: str = "none",
+                       roster: Path | None = None, assignment: str | None = None,
                        encoding: str | None = None) -> FeedbackBundle:
     """The feedback pages of ``lab`` in ``out_dir`` and, beside them, what ``lms`` takes in bulk."""
     bundle = bundle_for(course, lab)
     with Gradebook(existing_gradebook(gradebook)) as book:
         return feedback_lab(book, bundle, lms, out_dir=out_dir, roster=roster, assignment=assignment,
-                            late_penalty=late_penalty, encoding=encoding)
+                            encoding=encoding)
 
 
 def lab_status(gradebook: Path, lab: str, roster: Path | None = None) -> StatusReport:

@@ -210,6 +210,69 @@ class Received:
     """One line saying why the file cannot be graded (not a notebook, another lab's, ...); None when it can."""
 
 
+class LateStatus(StrEnum):
+    """What is known of a submission's timeliness when it is recorded."""
+
+    NO_DUE = "no due date"
+    """No due date was given and the LMS flags nothing."""
+    ON_TIME = "on time"
+    LATE = "late"
+    """Late by a known time: the submission time came from the download or the roster."""
+    FLAGGED = "flagged late"
+    """The LMS marks it late (Canvas's LATE) without saying by how much."""
+    UNKNOWN = "unknown"
+    """A due date, but no submission time to compare it with."""
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """The one lateness computation, made when a submission is recorded and stored with it; export, feedback pages,
+    status and report all read it, so none of them can disagree."""
+
+    status: LateStatus = LateStatus.NO_DUE
+    due: datetime | None = None
+    submitted_at: datetime | None = None
+    time_source: str = ""
+    """Where ``submitted_at`` came from ("the Blackboard receipt", "the roster"); empty when unknown."""
+    seconds: float | None = None
+    """Seconds after the due date; 0 when on time; None when not known."""
+    units: int = 0
+    """Started days (or hours, as the policy counts) charged; a flag without a time is charged one."""
+    policy: str = "none"
+    """The late policy's text, as given to ``grade --late-penalty``."""
+    percent: float = 0.0
+    """Percentage of the maximum points the policy takes off (capped)."""
+    zero: bool = False
+    """Later than the policy's ``zero-after``: no points at all."""
+    note: str = ""
+    """What the student and the instructor should know about this computation (why it is unknown, a flag charged as
+    one day); empty when there is nothing to add."""
+
+    @property
+    def is_late(self) -> bool:
+        return self.status in (LateStatus.LATE, LateStatus.FLAGGED)
+
+    def apply(self, score: float, max_score: float) -> tuple[float, float]:
+        """``(final score, penalty points)``: never below 0, never above ``score``."""
+        if score <= 0 or not self.is_late:
+            return score, 0.0
+        if self.zero:
+            return 0.0, score
+        penalty = min(max_score * self.percent / 100.0, score)
+        return score - penalty, penalty
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["due"] = self.due.isoformat() if self.due else None
+        data["submitted_at"] = self.submitted_at.isoformat() if self.submitted_at else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Lateness:
+        times = {k: datetime.fromisoformat(data[k]) if data.get(k) else None for k in ("due", "submitted_at")}
+        return cls(**{**data, **times, "status": LateStatus(data["status"])})
+
+
 @dataclass(frozen=True)
 class SubmissionInfo:
     """What the gradebook knows about a submission before grading it."""
@@ -222,9 +285,12 @@ class SubmissionInfo:
     display_name: str | None = None
     original_name: str | None = None
     submitted_at: datetime | None = None
+    """When it was handed in, from the download or the roster; None when neither says."""
     late: bool | None = None
-    late_seconds: float | None = None
+    """The LMS's own late flag (Canvas's LATE); None when the download does not say."""
     attempt: str = ""
+    lateness: Lateness = field(default_factory=Lateness)
+    """Computed when the submission was recorded, under the lab's due date and late policy at that time."""
 
     def as_candidate(self) -> Candidate:
         """The stored submission as intake described it, for matching against a roster again."""

@@ -23,14 +23,15 @@ $AG build
 for lab_dir in examples/*/; do
   lab=$(basename "$lab_dir")
   [ -f "solutions/$lab.ipynb" ] || continue
-  $AG grade "$lab" "$lab_dir" --gradebook "$BOOK" --timeout 30 --output "out/$lab/results.json"
-  $AG feedback "$lab" --gradebook "$BOOK" -o "out/$lab/feedback" --late-penalty "$POLICY" \
+  $AG grade "$lab" "$lab_dir" --gradebook "$BOOK" --timeout 30 --late-penalty "$POLICY" \
+    --output "out/$lab/results.json"
+  $AG feedback "$lab" --gradebook "$BOOK" -o "out/$lab/feedback" \
     --lms moodle --roster "$ROSTERS/moodle-worksheet-$lab.csv"
-  $AG feedback "$lab" --gradebook "$BOOK" -o "out/$lab/feedback" --late-penalty "$POLICY" \
+  $AG feedback "$lab" --gradebook "$BOOK" -o "out/$lab/feedback" \
     --lms blackboard --roster "$ROSTERS/blackboard-column-$lab.xls"
   $AG report "$lab" --gradebook "$BOOK" -o "out/$lab/report.html"
   for format in canvas moodle blackboard brightspace gradescope csv json; do
-    $AG export "$lab" --format "$format" --gradebook "$BOOK" --late-penalty "$POLICY" \
+    $AG export "$lab" --format "$format" --gradebook "$BOOK" \
       --roster "$(roster_for "$format")" -o "out/$lab/export/$lab-$format"
   done
   echo "$lab: results, feedback, report and exports in out/$lab/"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder.batch import BatchOptions, grade_batch
-from autograder.export import parse_late_policy
+from autograder.export.scoring import after_penalty
 from autograder.intake.lms import discover
 from autograder.model import Limits
 from autograder.record.gradebook import Gradebook
@@ -135,8 +135,19 @@ def canvas_gradebook(tmp_path_factory) -> Path:
         z.write(examples / "ada.ipynb", "doejane_LATE_101_99812_lab01-tensors.ipynb")
         z.write(examples / "ben.ipynb", "roerick_102_99813_lab.ipynb")
     book = folder / "g.sqlite"
-    assert run_cli("grade", "lab01-tensors", str(canvas), "--gradebook", str(book), cwd=ROOT).returncode == 0
+    done = run_cli("grade", "lab01-tensors", str(canvas), "--gradebook", str(book), "--late-penalty", "10%/day",
+                   cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "1 submission is marked late by the LMS without a time" in done.stderr
     return book
+
+
+def test_the_late_policy_moved_to_grading_says_where(canvas_gradebook, tmp_path):
+    for command in (["export", "lab01-tensors", "--format", "csv"], ["feedback", "lab01-tensors"]):
+        done = run_cli(*command, "--late-penalty", "10%/day", "--gradebook", str(canvas_gradebook),
+                       "-o", str(tmp_path / "out"), cwd=ROOT)
+        assert done.returncode == 2 and "--late-penalty is given when grading" in done.stderr, done.stderr
+        assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("fmt", ["moodle", "blackboard", "brightspace"])
@@ -154,16 +165,14 @@ def test_an_export_the_lms_could_not_match_is_refused_in_one_line(fmt, canvas_gr
 def test_every_export_read_back_matches_the_gradebook(fmt, canvas_gradebook, tmp_path):
     book = canvas_gradebook
     out = tmp_path / f"export.{fmt}"
-    done = run_cli("export", "lab01-tensors", "--format", fmt, "--late-penalty", "10%/day", "--gradebook", str(book),
-                   "-o", str(out), cwd=ROOT)
+    done = run_cli("export", "lab01-tensors", "--format", fmt, "--gradebook", str(book), "-o", str(out), cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    policy = parse_late_policy("10%/day")
     with Gradebook(book) as gb:
         stored = gb.results("lab01-tensors")
     table = _table(out, fmt)
+    assert any(entry.info.lateness.percent for entry in stored), "the fixture grades a LATE_ file under 10%/day"
     for entry in stored:
-        late = entry.info.late_seconds or (1.0 if entry.info.late else None)
-        final, _ = policy.apply(entry.result.score, entry.result.max_score, late)
+        final, _ = after_penalty(entry.result.score, entry.result.max_score, entry.info.lateness)
         names = {entry.info.student, f"#{entry.info.student}", entry.info.display_name}
         rows = [r for r in table if names & {cell.strip() for cell in r}]
         assert len(rows) == 1, (fmt, entry.info.student, table)
@@ -181,15 +190,16 @@ def test_lms_downloads_are_mapped_to_the_right_students(tmp_path):
     roster.write_text(CANVAS_ROSTER)
     book = tmp_path / "g.sqlite"
     out = run_cli("grade", "lab01-tensors", str(canvas), "--gradebook", str(book), "--roster", str(roster),
-                  "--json", cwd=ROOT)
+                  "--late-penalty", "10%/day", "--json", cwd=ROOT)
     assert out.returncode == 0, out.stderr
     scores = {r["student"]: r["score"] for r in json.loads(out.stdout)}
     assert scores == {"101": 14, "102": 6.5, "999": 0}
     assert "no submission" in out.stderr and "Poe" in out.stderr
     assert "not on the roster" in out.stderr and "999" in out.stderr
     exported = tmp_path / "canvas-import.csv"
-    run_cli("export", "lab01-tensors", "--format", "canvas", "--roster", str(roster), "--assignment", "Lab 1",
-            "--late-penalty", "10%/day", "--gradebook", str(book), "-o", str(exported), cwd=ROOT)
+    done = run_cli("export", "lab01-tensors", "--format", "canvas", "--roster", str(roster), "--assignment", "Lab 1",
+                   "--gradebook", str(book), "-o", str(exported), cwd=ROOT)
+    assert done.returncode == 0, done.stderr
     rows = list(csv.reader(exported.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][-1] == "Lab 1 (48213)" and rows[1][0].strip() == "Points Possible"
     assert {r[1]: r[-1] for r in rows[2:]} == {"101": "12.6", "102": "6.5", "103": ""}

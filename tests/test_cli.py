@@ -30,10 +30,11 @@ def test_an_unknown_lab_is_refused_with_the_known_ones(command, tmp_path):
     assert not (ROOT / "out" / "lab99").exists()
 
 
-@pytest.mark.parametrize(("flag", "value"), [("--timeout", "-5"), ("--memory", "0"), ("--jobs", "0")])
-def test_limits_out_of_range_are_refused(flag, value, tmp_path):
+@pytest.mark.parametrize(("flag", "value"), [("--timeout", "-5"), ("--memory", "0"), ("--jobs", "0"),
+                                           ("--due", "tomorrow"), ("--due", "2026-13-01"), ("--late-penalty", "10%")])
+def test_limits_dates_and_policies_out_of_range_are_refused(flag, value, tmp_path):
     done = cli("grade", "lab01-tensors", str(tmp_path), flag, value, "--gradebook", str(tmp_path / "g.sqlite"))
-    assert done.returncode == 2 and flag in done.stderr
+    assert done.returncode == 2 and flag in done.stderr.strip().splitlines()[-1] and "Traceback" not in done.stderr
     assert not (tmp_path / "g.sqlite").exists()
 
 

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from autograder.export import FORMATS, Export, ExportRefused, ScoreRow, export, export_lab, parse_late_policy
-from autograder.export.late import DAY, HOUR, LatePolicy
+from autograder.export import FORMATS, Export, ExportRefused, ScoreRow, export, export_lab
 from autograder.export.rows import points, split_name
 from autograder.export.scoring import score_rows
 from autograder.export.tables import neutralise
 from autograder.labs import LabBundle
-from autograder.model import Question, RowStatus, RunInfo, Status, SubmissionInfo, SubmissionResult
+from autograder.model import Lateness, Question, RowStatus, RunInfo, Status, SubmissionInfo, SubmissionResult
 from autograder.record.gradebook import Gradebook
+from autograder.record.late import DAY, LatePolicy, assess, parse_late_policy
 from tests.test_export_goldens import HOSTILE_ROWS, roster_file
 from tests.test_export_goldens import ROWS as GOLDEN_ROWS
 
@@ -29,8 +29,13 @@ LMS_FORMATS = ("canvas", "moodle", "blackboard", "brightspace", "gradescope")
 TWO_DECIMALS = re.compile(r"\d+(\.\d{1,2})?")
 
 
-def row(student: str, score: float | None, *, late: float | None = None, status: str = "graded", **ids) -> ScoreRow:
-    """A ScoreRow with only what a test cares about; ``ids`` are name/email/sis_id/lms_id/username."""
+POLICY = parse_late_policy("10%/day,max=50%")
+
+
+def row(student: str, score: float | None, *, late: float | None = None, status: str = "graded",
+        policy: LatePolicy = POLICY, **ids) -> ScoreRow:
+    """A ScoreRow with only what a test cares about, its lateness computed as grading does (``late`` seconds after
+    the due date, else an hour early); ``ids`` are name/email/sis_id/lms_id/username."""
     fields = {"name": None, "email": None, "sis_id": None, "lms_id": None, "username": None} | ids
     submitted = None if score is None else DUE + timedelta(seconds=late or -3600)
     return ScoreRow(
@@ -39,7 +44,7 @@ def row(student: str, score: float | None, *, late: float | None = None, status:
         max_score=10.0,
         status=RowStatus.MISSING if score is None else RowStatus(status),
         submitted_at=submitted,
-        late_seconds=late,
+        lateness=assess(DUE, submitted, None, policy) if submitted else Lateness(),
         **fields,
     )
 
@@ -51,69 +56,16 @@ ROWS = (
     row("104", 0.0, status="error", name="Ann Lee", email="alee@example.edu", username="alee"),
     row("105", 7.333333, late=30.0, name="Bob Stone", email="bs@example.edu", sis_id="0042", username="bstone"),
 )
-POLICY = parse_late_policy("10%/day,max=50%")
 # After POLICY on a 10-point assignment: 102 is 2 started days late (-2), 105 is 30 s late (one day: -1).
 FINAL = {"101": "8.5", "102": "7", "103": "", "104": "0", "105": "6.33"}
 
 
-def run(fmt: str, rows=ROWS, roster: Path | None = None, assignment: str = "Lab 3", policy=POLICY) -> Export:
-    return export(rows, fmt, assignment=assignment, max_score=10, roster_file=roster, policy=policy)
+def run(fmt: str, rows=ROWS, roster: Path | None = None, assignment: str = "Lab 3") -> Export:
+    return export(rows, fmt, assignment=assignment, max_score=10, roster_file=roster)
 
 
 def parse(data: bytes, encoding: str = "utf-8", delimiter: str = ",") -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode(encoding), newline=""), delimiter=delimiter))
-
-
-# --- late policies ----------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "late", "expected"),
-    [
-        ("10%/day", None, (8.0, 0.0)),
-        ("10%/day", 0.0, (8.0, 0.0)),
-        ("10%/day", 1.0, (7.0, 1.0)),  # one second late: a started day counts as a whole day
-        ("10%/day", DAY, (7.0, 1.0)),
-        ("10%/day", DAY + 1, (6.0, 2.0)),
-        ("10%/day,max=50%", 10 * DAY, (3.0, 5.0)),  # capped at 50% of the maximum points
-        ("25%/day", 10 * DAY, (0.0, 8.0)),  # never below zero
-        ("zero-after=2d", 2 * DAY, (8.0, 0.0)),
-        ("zero-after=2d", 2 * DAY + 1, (0.0, 8.0)),
-        ("10%/day,zero-after=3d", 2.5 * DAY, (5.0, 3.0)),
-        ("10%/day,zero-after=3d", 3.5 * DAY, (0.0, 8.0)),
-        ("5%/hour", 90 * 60, (7.0, 1.0)),
-        ("zero-after=36h", 37 * HOUR, (0.0, 8.0)),
-        ("none", 30 * DAY, (8.0, 0.0)),
-    ],
-)
-def test_late_policy_apply(text: str, late: float | None, expected: tuple[float, float]) -> None:
-    final, penalty = parse_late_policy(text).apply(8.0, 10.0, late)
-    assert (round(final, 9), round(penalty, 9)) == expected
-
-
-def test_late_policy_parse_fields() -> None:
-    policy = parse_late_policy(" 10%/day, max=50% , zero-after=7d ")
-    assert policy == LatePolicy(10.0, DAY, 50.0, 7 * DAY, "10%/day, max=50% , zero-after=7d")
-    assert parse_late_policy("NONE").is_none
-    assert not policy.is_none
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("", "empty --late-penalty"),
-        ("10%", "cannot read '10%'"),
-        ("10%/week", "cannot read '10%/week'"),
-        ("max=50%", "max= needs a per-day or per-hour rate"),
-        ("10%/day,10%/day", "rate given twice"),
-        ("150%/day", "rate 150% is over 100%"),
-        ("zero-after=2", "cannot read 'zero-after=2'"),
-    ],
-)
-def test_late_policy_bad_text(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)) as caught:
-        parse_late_policy(text)
-    assert "expected e.g. '10%/day', '10%/day,max=50%', 'zero-after=2d'" in str(caught.value)
 
 
 def test_scores_round_half_up_to_two_decimals_and_never_negative() -> None:
@@ -128,7 +80,7 @@ def test_scores_round_half_up_to_two_decimals_and_never_negative() -> None:
         "0",
         "",
     ]
-    scored = score_rows([row("x", 1.0, late=9 * DAY)], 10.0, parse_late_policy("50%/day"))
+    scored = score_rows([row("x", 1.0, late=9 * DAY, policy=parse_late_policy("50%/day"))], 10.0)
     assert (scored[0].final, scored[0].penalty, scored[0].late_days) == (0.0, 1.0, 9)
 
 
@@ -418,6 +370,7 @@ def test_plain_csv_has_every_field() -> None:
     late = by_student["102"]
     assert [late[k] for k in ("score_before_penalty", "penalty", "score", "late_days")] == ["9.0", "2.0", "7.0", "2"]
     assert late["late_seconds"] == "129600.0" and late["late_policy"] == "10%/day,max=50%"
+    assert late["late_status"] == "late" and by_student["101"]["late_status"] == "on time"
     assert late["submitted_at"] == "2024-03-06T11:59:00-05:00" and late["name"] == "Seán O'Brien"
     assert by_student["103"]["status"] == "missing" and by_student["103"]["score"] == ""
     assert by_student["104"]["status"] == "error" and by_student["104"]["score"] == "0.0"
@@ -426,9 +379,9 @@ def test_plain_csv_has_every_field() -> None:
 
 def test_plain_json_has_every_field() -> None:
     document = json.loads(run("json").content)
-    assert (document["schema"], document["assignment"], document["max_score"]) == (1, "Lab 3", 10)
-    assert document["late_policy"] == "10%/day,max=50%"
+    assert (document["schema"], document["assignment"], document["max_score"]) == (2, "Lab 3", 10)
     rows = {r["student"]: r for r in document["rows"]}
+    assert rows["102"]["late_policy"] == "10%/day,max=50%" and rows["102"]["late_status"] == "late"
     assert rows["102"]["penalty"] == 2.0 and rows["102"]["score"] == 7.0
     assert rows["103"]["score"] is None and rows["103"]["score_before_penalty"] is None
     assert rows["101"]["late_days"] == 0 and rows["101"]["late_seconds"] == 0
@@ -469,10 +422,15 @@ LAB = LabBundle("lab03", "v1", (Question("q1", 4.0), Question("q2", 6.0)), (), P
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
 
 
-def graded(book: Gradebook, student: str, score: float, late_seconds: float | None = None) -> None:
-    """A Canvas submission of LAB, graded ``score`` out of 10."""
+def graded(book: Gradebook, student: str, score: float, late_seconds: float | None = None,
+           policy: str = "none") -> None:
+    """A Canvas submission of LAB, graded ``score`` out of 10, recorded ``late_seconds`` after the due date under
+    ``policy`` (as ``grade --due --late-penalty`` records it)."""
+    submitted = NOW + timedelta(seconds=late_seconds or -60)
+    book.set_late_settings(LAB.lab, NOW, policy)
+    lateness = assess(NOW, submitted, None, parse_late_policy(policy))
     info = SubmissionInfo(lab=LAB.lab, student=student, path=f"/class/{student}.ipynb", sha256=student.rjust(64, "0"),
-                          source="canvas", late_seconds=late_seconds)
+                          source="canvas", submitted_at=submitted, lateness=lateness)
     result = SubmissionResult(info.path, student, LAB.lab, Status.GRADED, score, 10.0, "")
     book.record_run(book.add_submission(info), result, RunInfo("v1", "0.1.0", NOW, NOW, {}))
 
@@ -482,10 +440,9 @@ def test_export_lab_fills_the_roster_writes_the_file_and_records_it(tmp_path: Pa
     roster.write_bytes(b"\xef\xbb\xbf" + CANVAS_EXPORT.encode("utf-8"))
     target = tmp_path / "out" / "lab03" / "lab03-canvas.csv"
     with Gradebook(tmp_path / "g.sqlite") as book:
-        graded(book, "101", 8.5)
-        graded(book, "202", 9.0, late_seconds=1.5 * DAY)
-        out = export_lab(book, LAB, "canvas", target=target, roster=roster, assignment="Lab 3",
-                         late_penalty="10%/day")
+        graded(book, "101", 8.5, policy="10%/day")
+        graded(book, "202", 9.0, late_seconds=1.5 * DAY, policy="10%/day")
+        out = export_lab(book, LAB, "canvas", target=target, roster=roster, assignment="Lab 3")
         (record,) = book.exports(LAB.lab)
     table = parse(out.content, "utf-8-sig")
     column = table[0].index("Lab 3: Tensors (48213)")
@@ -501,21 +458,21 @@ def test_export_lab_defaults_the_assignment_to_the_lab(tmp_path: Path) -> None:
         graded(book, "101", 8.5)
         out = export_lab(book, LAB, "json", target=tmp_path / "lab03.json")
     document = json.loads(out.content)
-    assert (document["assignment"], document["max_score"], document["late_policy"]) == ("lab03", 10.0, "none")
+    assert (document["assignment"], document["max_score"], document["rows"][0]["late_policy"]) == ("lab03", 10.0,
+                                                                                                   "none")
     assert out.rows == 1
 
 
 @pytest.mark.parametrize(
-    ("fmt", "late_penalty", "roster_text", "message"),
+    ("fmt", "roster_text", "message"),
     [
-        ("xlsx", "none", None, "unknown export format 'xlsx'; choose one of: canvas"),
-        ("csv", "10%", None, "bad --late-penalty '10%': cannot read '10%'"),
-        ("csv", "none", "PK\x03\x04", "roster.csv: an Excel workbook or zip, not CSV; save it as CSV"),
-        ("moodle", "none", "Identifier,Full name,Grade\nParticipant 1,Ann Lee,\n", "offline grading worksheet"),
+        ("xlsx", None, "unknown export format 'xlsx'; choose one of: canvas"),
+        ("csv", "PK\x03\x04", "roster.csv: an Excel workbook or zip, not CSV; save it as CSV"),
+        ("moodle", "Identifier,Full name,Grade\nParticipant 1,Ann Lee,\n", "offline grading worksheet"),
     ],
 )
 def test_export_lab_refuses_bad_input_before_writing(
-    tmp_path: Path, fmt: str, late_penalty: str, roster_text: str | None, message: str
+    tmp_path: Path, fmt: str, roster_text: str | None, message: str
 ) -> None:
     roster = None
     if roster_text is not None:
@@ -525,7 +482,7 @@ def test_export_lab_refuses_bad_input_before_writing(
     with Gradebook(tmp_path / "g.sqlite") as book:
         graded(book, "101", 8.5)
         with pytest.raises(ValueError, match=re.escape(message)) as caught:
-            export_lab(book, LAB, fmt, target=target, roster=roster, late_penalty=late_penalty)
+            export_lab(book, LAB, fmt, target=target, roster=roster)
         assert book.exports(LAB.lab) == []
     assert "\n" not in str(caught.value) and not target.parent.exists()
 

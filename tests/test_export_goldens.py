@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.export import FILE_EXTENSIONS, FORMATS, ScoreRow, export, parse_late_policy
-from autograder.export.late import DAY, HOUR
-from autograder.model import RowStatus
+from autograder.export import FILE_EXTENSIONS, FORMATS, ScoreRow, export
+from autograder.model import Lateness, RowStatus
+from autograder.record.late import DAY, HOUR, assess, parse_late_policy
 
 DUE = datetime(2024, 3, 4, 23, 59, tzinfo=timezone(timedelta(hours=-5)))
 POLICY = parse_late_policy("10%/day,max=50%")
@@ -23,7 +23,8 @@ POLICY = parse_late_policy("10%/day,max=50%")
 def _row(student: str, name: str, email: str, sis_id: str | None, lms_id: str | None, username: str | None,
          score: float | None, status: RowStatus, late: float | None) -> ScoreRow:
     submitted = None if score is None else DUE + timedelta(seconds=late if late else -HOUR)
-    return ScoreRow(student, name, email, sis_id, lms_id, username, score, 10.0, status, submitted, late)
+    lateness = assess(DUE, submitted, None, POLICY) if submitted else Lateness()
+    return ScoreRow(student, name, email, sis_id, lms_id, username, score, 10.0, status, submitted, lateness)
 
 
 ROWS = (
@@ -101,7 +102,7 @@ def test_export_matches_golden(
     fmt: str, with_roster: bool, tmp_path: Path, golden: Callable[[str, bytes | str], None]
 ) -> None:
     roster = roster_file(tmp_path, fmt) if with_roster else None
-    out = export(ROWS, fmt, assignment="Lab 3", max_score=10, roster_file=roster, policy=POLICY)
+    out = export(ROWS, fmt, assignment="Lab 3", max_score=10, roster_file=roster)
     name = f"export/{fmt}{'-roster' if with_roster else ''}"
     golden(f"{name}{FILE_EXTENSIONS[fmt]}", out.content)
     golden(f"{name}.notices.txt", notices_text(out.notices, out.rows))
@@ -119,6 +120,6 @@ HOSTILE_ROWS = (
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_hostile_text_is_neutralised_in_every_format(fmt: str, golden: Callable[[str, bytes | str], None]) -> None:
-    out = export(HOSTILE_ROWS, fmt, assignment="Lab 3", max_score=10, policy=POLICY)
+    out = export(HOSTILE_ROWS, fmt, assignment="Lab 3", max_score=10)
     golden(f"export/hostile/{fmt}{FILE_EXTENSIONS[fmt]}", out.content)
     golden(f"export/hostile/{fmt}.notices.txt", notices_text(out.notices, out.rows))

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from autograder.cli import main
 from autograder.export import ExportRefused, ScoreRow, export, export_lab
 from autograder.labs import LabBundle, Question
-from autograder.model import RowStatus, RunInfo, Status, SubmissionInfo, SubmissionResult
+from autograder.model import Lateness, RowStatus, RunInfo, Status, SubmissionInfo, SubmissionResult
 from autograder.record.gradebook import Gradebook
 from tests.conftest import ROOT
 
@@ -41,7 +41,7 @@ def row(student: str, score: float | None, **ids: str | None) -> ScoreRow:
     fields = {"name": None, "email": None, "sis_id": None, "lms_id": None, "username": None, "id_source": None} | ids
     status = RowStatus.MISSING if score is None else RowStatus.GRADED
     return ScoreRow(student=student, score=score, max_score=10.0, status=status, submitted_at=None,
-                    late_seconds=None, **fields)
+                    lateness=Lateness(), **fields)
 
 
 def run(rows: list[ScoreRow], fmt: str, roster: Path | None = None, **options: str) -> tuple[bytes, int]:
@@ -277,8 +277,7 @@ def test_the_example_class_exports_to_every_format_without_refusal(fmt: str, tmp
     with Gradebook(tmp_path / "g.sqlite") as book:
         for i, student in enumerate(CLASS):
             add(book, student, float(i), lab=lab.lab)
-        out = export_lab(book, lab, fmt, target=tmp_path / "file", roster=EXAMPLES / JOB_ROSTERS[fmt],
-                         late_penalty="10%/day,max=50%")
+        out = export_lab(book, lab, fmt, target=tmp_path / "file", roster=EXAMPLES / JOB_ROSTERS[fmt])
     assert out.rows == len(CLASS)
     assert not [n for n in out.notices if "not in the" in n or "no column" in n]
 

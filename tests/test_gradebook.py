@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 
-from autograder.model import Artifact, CaseResult, CellRecord, QuestionResult, SubmissionResult
+from autograder.model import Artifact, CaseResult, CellRecord, LateStatus, QuestionResult, SubmissionResult
 from autograder.record.gradebook import Gradebook, GradebookError, RunInfo, SubmissionInfo
+from autograder.record.late import assess, parse_late_policy
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 RUN = RunInfo("abc123", "0.1.0", NOW, NOW, {"timeout": 60})
@@ -47,13 +48,15 @@ def test_adding_the_same_file_twice_gives_the_same_id(tmp_path):
 
 def test_a_run_round_trips_with_checks_cells_and_lateness(tmp_path):
     with Gradebook(tmp_path / "g.sqlite") as book:
-        sid = book.add_submission(info(late=True, late_seconds=3600.0, submitted_at=NOW))
+        lateness = assess(NOW - timedelta(hours=1), NOW, True, parse_late_policy("10%/day"), time_source="the roster")
+        sid = book.add_submission(info(late=True, submitted_at=NOW, lateness=lateness))
         assert book.needs_grading(sid)
         book.record_run(sid, result(1), RUN)
         assert not book.needs_grading(sid)
     with Gradebook(tmp_path / "g.sqlite") as book:
         (stored,) = book.results("lab01-tensors")
-    assert stored.info.late is True and stored.info.late_seconds == 3600 and stored.info.submitted_at == NOW
+    assert stored.info.late is True and stored.info.submitted_at == NOW and stored.info.lateness == lateness
+    assert (lateness.seconds, lateness.percent, lateness.time_source) == (3600, 10.0, "the roster")
     assert stored.result.score == 1 and stored.result.cells == (CellRecord(0, "ok", "hi"),)
     (question,) = stored.result.questions
     assert [(c.name, c.passed, c.hidden, c.message) for c in question.checks] == [
@@ -139,7 +142,43 @@ def test_an_attempt_handed_in_twice_with_the_same_content_still_counts(tmp_path)
     first, again = (Candidate(tmp_path / f"{n}.ipynb", "ana", None, when, None, Source.CANVAS, "lab.ipynb", att)
                     for n, att in (("a", "01"), ("b", "02")))
     with Gradebook(tmp_path / "g.sqlite") as book:
-        ids = record_candidates(book, "lab", [Received(first, "same" * 16), Received(again, "same" * 16)], None)
+        ids = record_candidates(book, "lab", [Received(first, "same" * 16), Received(again, "same" * 16)])
         assert ids[first] == ids[again]
         (stored,) = book.results("lab")
     assert stored.submission_id == ids[first] and not stored.superseded
+
+
+def test_a_file_seen_again_takes_the_lateness_of_its_new_recording(tmp_path):
+    """A new due date or policy, or a roster's time, given to a later ``grade`` replaces the stored computation."""
+    due = datetime(2026, 11, 1, tzinfo=UTC)
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        first = book.add_submission(info(lateness=assess(due, None, None, parse_late_policy("none"))))
+        later = assess(due, due + timedelta(days=2), None, parse_late_policy("10%/day"), time_source="the roster")
+        assert book.add_submission(info(submitted_at=due + timedelta(days=2), lateness=later)) == first
+        (stored,) = book.results("lab01-tensors")
+    assert stored.info.lateness == later and stored.info.submitted_at == due + timedelta(days=2)
+
+
+def test_the_labs_due_date_and_policy_are_remembered(tmp_path):
+    due = datetime(2026, 11, 1, 23, 59, tzinfo=UTC)
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        assert book.late_settings("lab01-tensors") == (None, "none")
+        book.set_late_settings("lab01-tensors", due, "10%/day")
+        book.set_late_settings("lab02-slicing-reshaping", None, "5%/hour")
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        assert book.late_settings("lab01-tensors") == (due, "10%/day")
+        book.set_late_settings("lab01-tensors", None, "none")
+        assert book.late_settings("lab01-tensors") == (None, "none")
+        assert book.late_settings("lab02-slicing-reshaping") == (None, "5%/hour")
+
+
+def test_a_submission_recorded_before_lateness_was_stored_keeps_its_seconds_and_flag(tmp_path):
+    path = tmp_path / "g.sqlite"
+    with Gradebook(path) as book:
+        late = book.add_submission(info("ana"))
+        flagged = book.add_submission(info("ben", late=True))
+        book.db.execute("UPDATE submissions SET lateness = NULL, late_seconds = 5400 WHERE id = ?", (late,))
+        book.db.execute("UPDATE submissions SET lateness = NULL WHERE id = ?", (flagged,))
+        stored = {s.info.student: s.info.lateness for s in book.results("lab01-tensors")}
+    assert (stored["ana"].status, stored["ana"].seconds) == (LateStatus.LATE, 5400)
+    assert (stored["ben"].status, stored["ben"].units, stored["ben"].percent) == (LateStatus.FLAGGED, 1, 0.0)

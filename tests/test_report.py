@@ -6,17 +6,17 @@ import base64
 import hashlib
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 from markupsafe import Markup
 
-from autograder.export.late import parse_late_policy
 from autograder.labs import Question
 from autograder.model import Artifact, CaseResult, CellRecord, QuestionResult, SubmissionResult
 from autograder.record.gradebook import Gradebook, RunInfo, StoredResult, SubmissionInfo
+from autograder.record.late import assess, parse_late_policy
 from autograder.report import plots, write_class_report, write_feedback
 from autograder.report.render import md_text, rich_text
 from autograder.report.student import late_text, slugify
@@ -30,6 +30,8 @@ XSS = "`x` is <script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
 HIDDEN_NAME = "test_q2_secret_values"
 LATE_SECONDS = 2 * 86_400 + 3 * 3_600 + 20 * 60
+DUE = NOW - timedelta(seconds=LATE_SECONDS)
+POLICY = parse_late_policy("10%/day")
 HISTORY = {"loss": [1.2, 0.6, 0.4], "val_loss": [1.3, 0.8, 0.7], "accuracy": [0.5, 0.8, 0.9],
            "val_accuracy": [0.4, 0.7, 0.8]}
 
@@ -82,10 +84,10 @@ def submissions() -> list[tuple[SubmissionInfo, SubmissionResult | None]]:
         return SubmissionInfo(LAB, student, f"/class/{student}.ipynb", student.encode().hex()[:64].ljust(64, "0"),
                               **kw)
 
-    return [(info(ODD_ID, display_name="Ana María", late=True, late_seconds=float(LATE_SECONDS),
-                  submitted_at=NOW), ana),
-            (info("ben", late=False, late_seconds=0.0), ben), (info("cy"), cy), (info("dee"), dee),
-            (info("eve"), None)]
+    return [(info(ODD_ID, display_name="Ana María", late=True, submitted_at=NOW,
+                  lateness=assess(DUE, NOW, True, POLICY)), ana),
+            (info("ben", late=False, submitted_at=DUE, lateness=assess(DUE, DUE, False, POLICY)), ben),
+            (info("cy"), cy), (info("dee"), dee), (info("eve"), None)]
 
 
 def record_class(gradebook: Gradebook) -> None:
@@ -110,9 +112,9 @@ def stored(book: Gradebook) -> list[StoredResult]:
 
 @pytest.fixture
 def feedback(book: Gradebook, stored: list[StoredResult], tmp_path: Path) -> dict[str, tuple[str, str]]:
-    """student id -> (html, markdown), written with a 10%/day late policy."""
+    """student id -> (html, markdown); Ana was recorded late under a 10%/day policy."""
     out = tmp_path / "feedback"
-    written = write_feedback(stored, book.artifacts, out, lab=LAB, policy=parse_late_policy("10%/day"))
+    written = write_feedback(stored, book.artifacts, out, lab=LAB)
     assert all(path.parent == out for path in written)
     pages = {}
     for entry in stored:
@@ -272,6 +274,8 @@ def test_feedback_pages_run_no_script(feedback):
 
 
 def test_without_a_policy_lateness_is_shown_without_a_penalty(book, stored, tmp_path):
+    stored = [replace(s, info=replace(s.info, lateness=assess(DUE, NOW, True, parse_late_policy("none"))))
+              for s in stored]
     write_feedback(stored, book.artifacts, tmp_path / "fb", lab=LAB)
     html = (tmp_path / "fb" / f"{slugify(ODD_ID)}.html").read_text()
     assert "Submitted 2 days 3 hours late.</b></p>" in html and "takes off" not in html
@@ -379,12 +383,27 @@ def test_an_empty_gradebook_gives_a_page_not_a_crash(tmp_path):
     assert "0 submissions" in page and '<table class="sortable" id="students">' in page
 
 
-def test_a_late_flag_without_a_duration_still_says_late(book, tmp_path):
+def test_a_late_flag_without_a_time_says_late_and_what_it_was_charged(book, tmp_path):
+    """The page charges what the export charges: one day, the least it can be, and says why."""
     (entry,) = [s for s in book.results(LAB) if s.info.student == "ben"]
-    flagged = replace(entry, info=replace(entry.info, late=True, late_seconds=None))
-    written = write_feedback([flagged], book.artifacts, tmp_path / "fb", lab=LAB, policy=parse_late_policy("10%/day"))
+    flagged = replace(entry, info=replace(entry.info, late=True, submitted_at=None,
+                                          lateness=assess(None, None, True, POLICY)))
+    written = write_feedback([flagged], book.artifacts, tmp_path / "fb", lab=LAB)
     html, markdown = (p.read_text() for p in written)
-    assert "<b>Submitted late.</b></p>" in html and "Submitted late.\n" in markdown
+    assert "<b>Submitted late.</b> The late policy (10%/day) takes off <b>0.4 points</b>: your score is <b>3.6 / 4" \
+        in html
+    assert "charged as 1 day late, the least it can be." in html
+    assert "Submitted late. Late penalty (10%/day): -0.4 points, final score 3.6 / 4. The LMS marks" in markdown
+
+
+def test_a_due_date_without_a_time_says_lateness_is_unknown(book, stored, tmp_path):
+    unknown = [replace(s, info=replace(s.info, submitted_at=None, lateness=assess(DUE, None, None, POLICY)))
+               for s in stored]
+    write_feedback(unknown, book.artifacts, tmp_path / "fb", lab=LAB)
+    html = (tmp_path / "fb" / "ben.html").read_text()
+    assert "lateness unknown, no late penalty" in html and "Submitted" not in html and "takes off" not in html
+    page = write_class_report(unknown, tmp_path / "r.html", lab=LAB, questions=QUESTIONS).read_text()
+    assert stat(page, "lateness unknown (no submission time)") == "5" and stat(page, "late") == "0"
 
 
 def test_student_rows_link_to_the_feedback_pages_beside_the_report(book, stored, tmp_path):

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from autograder.export.late import parse_late_policy
 from autograder.model import (
     CaseResult,
     CellRecord,
@@ -24,6 +23,7 @@ from autograder.model import (
     SubmissionInfo,
     SubmissionResult,
 )
+from autograder.record.late import assess, parse_late_policy
 from autograder.report import class_data, feedback_markdown
 
 LAB = "lab02-keras"
@@ -56,7 +56,8 @@ def entry(number: int, student: str, status: Status | None, questions: tuple[Que
     """One stored submission; ``status`` None means not graded yet."""
     submitted = DUE if late_seconds <= 0 else datetime.fromtimestamp(DUE.timestamp() + late_seconds, UTC)
     info = SubmissionInfo(LAB, student, f"/class/{student}.ipynb", f"{number:064x}", display_name=display_name,
-                          submitted_at=submitted, late=late_seconds > 0, late_seconds=late_seconds)
+                          submitted_at=submitted, late=late_seconds > 0,
+                          lateness=assess(DUE, submitted, None, parse_late_policy("10%/day")))
     result = None if status is None else SubmissionResult(
         f"/class/{student}.ipynb", student, LAB, status, sum((q.score for q in questions), 0.0), 5.0, message,
         questions, cells, 2.0)
@@ -87,7 +88,7 @@ CLASS = {
 
 @pytest.mark.parametrize("case", ["full_marks", "partial", "error", "late", "timeout"])
 def test_markdown_feedback(golden, case):
-    golden(f"feedback/{case}.md", feedback_markdown(CLASS[case], lab=LAB, policy=parse_late_policy("10%/day")))
+    golden(f"feedback/{case}.md", feedback_markdown(CLASS[case], lab=LAB))
 
 
 def test_class_report_data(golden):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograder.export.late import LatePolicy
 from autograder.export.plain import CLASS_LIST_ONLY, PLAIN_FIELDS, plain_record
 from autograder.export.rows import Export, Scored
 from autograder.export.tables import Table, encode_rows
@@ -19,12 +18,12 @@ def _cell(value: object) -> str:
 
 
 def render(
-    scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None, policy: LatePolicy | None
+    scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None
 ) -> Export:
     """Header ``PLAIN_FIELDS``; empty cells for unknown values; numbers with a '.' decimal point."""
     rows = [list(PLAIN_FIELDS)]
     for item in scored:
-        record = plain_record(item, assignment=assignment, max_score=max_score, policy=policy)
+        record = plain_record(item, assignment=assignment, max_score=max_score)
         rows.append([_cell(record[name]) for name in PLAIN_FIELDS])
     notices = (CLASS_LIST_ONLY,) if roster is not None else ()
     return Export(encode_rows(rows), notices, len(scored))

@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from autograder.export import blackboard, brightspace, canvas, csv_plain, gradescope, json_plain, moodle
-from autograder.export.late import LatePolicy
 from autograder.export.rows import Export, ScoreRow
 from autograder.export.scoring import score_rows
 from autograder.export.tables import read_table
@@ -65,7 +64,6 @@ def export(
     assignment: str,
     max_score: float,
     roster_file: Path | None = None,
-    policy: LatePolicy | None = None,
     encoding: str | None = None,
 ) -> Export:
     """Render ``rows`` in format ``fmt``; raises ``ValueError`` with a clear message on a bad format or roster, and
@@ -76,10 +74,10 @@ def export(
         raise ValueError("the assignment name is empty")
     if not max_score > 0:
         raise ValueError(f"max_score must be positive, got {max_score!r}")
-    scored = score_rows(rows, max_score, policy)
+    scored = score_rows(rows, max_score)
     roster = read_table(roster_file) if roster_file is not None else None
     if fmt in _PLAIN:
-        rendered = _PLAIN[fmt].render(scored, assignment=assignment, max_score=max_score, roster=roster, policy=policy)
+        rendered = _PLAIN[fmt].render(scored, assignment=assignment, max_score=max_score, roster=roster)
     elif fmt == "blackboard":
         rendered = blackboard.render(scored, assignment=assignment, max_score=max_score, roster=roster,
                                      encoding=encoding)

@@ -6,16 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from autograder.export.rows import ScoreRow
 from autograder.intake.roster import Roster, Student
-from autograder.model import RowStatus, StoredResult
-
-FLAGGED_LATE_SECONDS = 1.0
-"""A download that says "late" without a time (Canvas's LATE flag) counts as late by the smallest unit."""
-
-
-def _late_seconds(entry: StoredResult) -> float | None:
-    if entry.info.late_seconds is not None:
-        return entry.info.late_seconds
-    return FLAGGED_LATE_SECONDS if entry.info.late else None
+from autograder.model import Lateness, RowStatus, StoredResult
 
 
 def _row(entry: StoredResult, student: Student | None, comment: str | None) -> ScoreRow:
@@ -34,7 +25,7 @@ def _row(entry: StoredResult, student: Student | None, comment: str | None) -> S
         max_score=result.max_score if result else 0.0,
         status=RowStatus(result.status) if result else RowStatus.MISSING,
         submitted_at=info.submitted_at,
-        late_seconds=_late_seconds(entry),
+        lateness=entry.info.lateness,
         id_source=named_by,
         comment=comment,
     )
@@ -42,7 +33,7 @@ def _row(entry: StoredResult, student: Student | None, comment: str | None) -> S
 
 def _missing(student: Student, max_score: float) -> ScoreRow:
     return ScoreRow(student.key, student.name, student.email, student.sis_id, student.lms_id, student.username,
-                    None, max_score, RowStatus.MISSING, None, None)
+                    None, max_score, RowStatus.MISSING, None, Lateness())
 
 
 def score_rows_from(stored: Sequence[StoredResult], max_score: float, roster: Roster | None = None,

@@ -65,7 +65,7 @@ def render(scored: Sequence[Scored], *, assignment: str, max_score: float, roste
                 status,
                 "",
                 submission_time(row.submitted_at),
-                lateness(row.late_seconds),
+                lateness(row.lateness.seconds),
                 "",
                 "0" if item.missing else "1",
             ]

@@ -14,7 +14,6 @@ from autograder.export import feedback_files
 from autograder.export.feedback_files import FEEDBACK_LMS, Page, comment_html
 from autograder.export.formats import FILE_EXTENSIONS, check_encoding, check_format, export
 from autograder.export.from_gradebook import score_rows_from
-from autograder.export.late import LatePolicy, parse_late_policy
 from autograder.export.moodle_worksheet import is_worksheet
 from autograder.export.rows import Export, ExportRefused, ScoreRow
 from autograder.export.tables import read_table
@@ -40,25 +39,25 @@ def export_lab(
     target: Path,
     roster: Path | None = None,
     assignment: str | None = None,
-    late_penalty: str = "none",
     encoding: str | None = None,
 ) -> Export:
     """Write ``bundle``'s lab from ``book`` as ``fmt`` into ``target`` (parents created) and record it in ``book``.
 
     ``roster`` serves twice: as the class list (students who sent nothing become missing rows) and, for an LMS
     format, as the LMS's own download to fill in. ``assignment`` defaults to the lab's name; ``encoding`` is
-    Blackboard's (``utf-16`` or ``utf-8``). Raises ``ValueError`` with a one-line message on a bad format, late
-    policy or roster, and :class:`ExportRefused` when the LMS could not import the file, before anything is written.
+    Blackboard's (``utf-16`` or ``utf-8``). Late penalties are those computed when the submissions were recorded.
+    Raises ``ValueError`` with a one-line message on a bad format or roster, and :class:`ExportRefused` when the LMS
+    could not import the file, before anything is written.
     """
     check_format(fmt)
     check_encoding(fmt, encoding)
-    policy = parse_late_policy(late_penalty)
     rows = score_rows_from(book.results(bundle.lab), bundle.max_score, _class_list(roster))
     result = export(rows, fmt, assignment=assignment or bundle.lab, max_score=bundle.max_score, roster_file=roster,
-                    policy=policy, encoding=encoding)
+                    encoding=encoding)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(result.content)
-    book.record_export(bundle.lab, fmt, late_penalty, target.resolve(), result.content, result.rows)
+    book.record_export(bundle.lab, fmt, book.late_settings(bundle.lab)[1], target.resolve(), result.content,
+                       result.rows)
     return result
 
 
@@ -86,7 +85,6 @@ class _Job:
     lab: str
     assignment: str
     max_score: float
-    policy: LatePolicy
     roster: Path | None
     encoding: str | None
 
@@ -99,7 +97,6 @@ def feedback_lab(
     out_dir: Path,
     roster: Path | None = None,
     assignment: str | None = None,
-    late_penalty: str = "none",
     encoding: str | None = None,
 ) -> FeedbackBundle:
     """Write the feedback pages of ``bundle``'s lab into ``out_dir`` and, beside them, what ``lms`` takes in bulk:
@@ -112,16 +109,15 @@ def feedback_lab(
     if lms == "brightspace":
         raise ExportRefused(feedback_files.BRIGHTSPACE_REFUSAL)
     check_encoding(lms, encoding)
-    job = _Job(bundle.lab, assignment or bundle.lab, bundle.max_score, parse_late_policy(late_penalty), roster,
-               encoding)
+    job = _Job(bundle.lab, assignment or bundle.lab, bundle.max_score, roster, encoding)
     graded = [entry for entry in book.results(bundle.lab) if entry.result is not None]
     if not graded:
         raise ExportRefused(f"{lms} feedback refused: no graded submission of {bundle.lab} in the gradebook")
-    from autograder.report import write_feedback  # the report imports the late policy from this package
+    from autograder.report import write_feedback  # the report imports this package
 
     rows = score_rows_from(graded, bundle.max_score, _class_list(roster))
     _bulk_files(lms, job, [Page(e, r, "", "") for e, r in zip(graded, rows, strict=False)], rows, "placeholder")
-    pages = write_feedback(graded, book.artifacts, out_dir, lab=bundle.lab, policy=job.policy)
+    pages = write_feedback(graded, book.artifacts, out_dir, lab=bundle.lab)
     texts = [(html.read_text(encoding="utf-8"), md.read_text(encoding="utf-8"))
              for html, md in zip(pages[::2], pages[1::2], strict=True)]  # write_feedback: HTML, then Markdown
     notes = {e.submission_id: comment_html(md) for e, (_, md) in zip(graded, texts, strict=True)}
@@ -134,7 +130,8 @@ def feedback_lab(
         written.append(path)
         notices += file.notices
         if file.scores is not None:
-            book.record_export(bundle.lab, f"{lms}-feedback", late_penalty, path.resolve(), file.content, file.scores)
+            book.record_export(bundle.lab, f"{lms}-feedback", book.late_settings(bundle.lab)[1], path.resolve(),
+                               file.content, file.scores)
     return FeedbackBundle(tuple(pages), tuple(written), tuple(notices), len(made))
 
 
@@ -166,5 +163,5 @@ def _bulk_files(lms: str, job: _Job, pages: Sequence[Page], rows: Sequence[Score
 def _export(name: str, rows: Sequence[ScoreRow], fmt: str, job: _Job) -> _File:
     """The LMS's download filled with scores and comments, as the export writes it."""
     done = export(rows, fmt, assignment=job.assignment, max_score=job.max_score, roster_file=job.roster,
-                  policy=job.policy, encoding=job.encoding)
+                  encoding=job.encoding)
     return _File(name, done.content, done.notices, done.rows)

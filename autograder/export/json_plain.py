@@ -5,26 +5,26 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from autograder.export.late import LatePolicy
 from autograder.export.plain import CLASS_LIST_ONLY, plain_record
 from autograder.export.rows import Export, Scored
 from autograder.export.tables import Table
 
-EXPORT_SCHEMA = 1
+EXPORT_SCHEMA = 2
+"""2: ``late_policy`` moved from the document into each row, beside ``late_status`` and ``late_note``."""
 
 
 def render(
-    scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None, policy: LatePolicy | None
+    scored: Sequence[Scored], *, assignment: str, max_score: float, roster: Table | None
 ) -> Export:
-    """``{"schema", "assignment", "max_score", "late_policy", "rows": [...]}`` as UTF-8 JSON."""
-    records = [plain_record(item, assignment=assignment, max_score=max_score, policy=policy) for item in scored]
+    """``{"schema", "assignment", "max_score", "rows": [...]}`` as UTF-8 JSON; each row has its own late policy (the
+    one it was recorded under)."""
+    records = [plain_record(item, assignment=assignment, max_score=max_score) for item in scored]
     for record in records:
-        del record["assignment"], record["late_policy"], record["max_score"]
+        del record["assignment"], record["max_score"]
     document = {
         "schema": EXPORT_SCHEMA,
         "assignment": assignment,
         "max_score": max_score,
-        "late_policy": policy.text if policy else "none",
         "rows": records,
     }
     notices = (CLASS_LIST_ONLY,) if roster is not None else ()

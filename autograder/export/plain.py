@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from autograder.export.late import NO_PENALTY, LatePolicy
 from autograder.export.rows import Scored
 from autograder.model import RowStatus
 
@@ -18,6 +17,7 @@ PLAIN_FIELDS = (
     "username",
     "status",
     "submitted_at",
+    "late_status",
     "late_seconds",
     "late_days",
     "score_before_penalty",
@@ -25,10 +25,11 @@ PLAIN_FIELDS = (
     "score",
     "max_score",
     "late_policy",
+    "late_note",
 )
 
 
-def plain_record(item: Scored, *, assignment: str, max_score: float, policy: LatePolicy | None) -> dict[str, object]:
+def plain_record(item: Scored, *, assignment: str, max_score: float) -> dict[str, object]:
     """Every field of a row for the csv and json formats: the score before and after the penalty, and why."""
     row = item.row
     raw = None if item.missing or row.score is None else round(row.score, 6)
@@ -42,11 +43,13 @@ def plain_record(item: Scored, *, assignment: str, max_score: float, policy: Lat
         "username": row.username,
         "status": RowStatus.MISSING if item.missing else row.status,
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
-        "late_seconds": row.late_seconds if row.late_seconds and row.late_seconds > 0 else 0,
+        "late_status": row.lateness.status,
+        "late_seconds": row.lateness.seconds if row.lateness.seconds and row.lateness.seconds > 0 else 0,
         "late_days": item.late_days,
         "score_before_penalty": raw,
         "penalty": item.penalty,
         "score": item.final,
         "max_score": max_score,
-        "late_policy": (policy or NO_PENALTY).text,
+        "late_policy": row.lateness.policy,
+        "late_note": row.lateness.note,
     }

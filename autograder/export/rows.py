@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from autograder.model import RowStatus
+from autograder.model import Lateness, RowStatus
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class ScoreRow:
     max_score: float
     status: RowStatus
     submitted_at: datetime | None
-    late_seconds: float | None
-    """Seconds after the due date; ``None`` or 0 when on time."""
+    lateness: Lateness
+    """As computed when the submission was recorded (no due date for a student with no submission)."""
     id_source: str | None = None
     """The LMS whose download named the submission (``canvas``, ``moodle``, ``blackboard``), ``None`` for plain
     files: ``student`` and ``lms_id`` are that LMS's ids (a Moodle participant id is no Canvas user id), so another
@@ -55,7 +55,7 @@ class Scored:
     penalty: float
     """Points taken off for lateness (rounded to 2 decimals)."""
     late_days: int
-    """Started days after the due date (a partial day counts as a whole one)."""
+    """Started days after the due date (a partial day counts as a whole one; a late flag without a time, one)."""
 
     @property
     def missing(self) -> bool:

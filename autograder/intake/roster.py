@@ -12,7 +12,8 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -38,6 +39,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "first": ("first name", "firstname", "given name"),
     "last": ("last name", "lastname", "surname", "family name"),
 }  # fmt: skip
+TIME_ALIASES = ("last modified (submission)", "submission time", "submitted at", "date submitted", "submission date",
+                "time submitted", "submitted")
+"""Headers of a submission time column: Moodle's worksheet, Gradescope's export, a hand-made roster."""
+TIME_FORMATS = ("%A, %d %B %Y, %I:%M %p", "%d %B %Y, %I:%M %p", "%Y-%m-%d %H:%M:%S %z")
+"""Besides ISO 8601: Moodle's worksheet ("Tuesday, 1 December 2026, 11:52 PM"), Gradescope's export. Never
+``03/04/2026``, which is March or April depending on who wrote it."""
 _SKIP_ROWS = ("points possible", "manual posting")
 """First cells of the non-student rows in Canvas's gradebook export."""
 
@@ -58,6 +65,8 @@ class Student:
     lms_id: str | None
     """Canvas user id or Moodle participant id (the number in ``Participant 1234567``)."""
     username: str | None
+    submitted_at: datetime | None = None
+    """When the roster says the student handed in (UTC; a time without a zone is read as UTC, like ``--due``)."""
 
 
 @dataclass(frozen=True)
@@ -181,9 +190,12 @@ def load_roster(path: Path) -> Roster:
     """Read a roster CSV (or Canvas gradebook export, Moodle worksheet, Blackboard download); raises RosterError."""
     rows = _rows(path)
     start, columns = _header(path, rows)
+    when = _time_column([_normalise_header(cell) for cell in rows[start]])
     students: dict[str, Student] = {}
     for number, row in enumerate(rows[start + 1 :], start=start + 2):
         student = _student(row, columns)
+        if student is not None and when is not None and when < len(row):
+            student = replace(student, submitted_at=parse_time(row[when]))
         if student is None:
             continue
         if student.key in students:
@@ -256,6 +268,30 @@ def _columns(headers: list[str]) -> dict[str, int]:
         if alias is not None:
             columns[field] = position[alias]
     return columns
+
+
+def _time_column(headers: list[str]) -> int | None:
+    return next((headers.index(a) for a in TIME_ALIASES if a in headers), None)
+
+
+def parse_time(text: str) -> datetime | None:
+    """A submission time as rosters write it, in UTC; None for anything else ("-", "No submission", "Yes")."""
+    text = " ".join(text.split())
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    moment = None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        for fmt in TIME_FORMATS:
+            try:
+                moment = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _student(row: list[str], columns: dict[str, int]) -> Student | None:

@@ -27,6 +27,8 @@ from autograder.model import (
     CaseResult,
     CellRecord,
     CellStatus,
+    Lateness,
+    LateStatus,
     QuestionResult,
     RunInfo,
     Status,
@@ -107,6 +109,15 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE submissions ADD COLUMN lateness TEXT;
+    CREATE TABLE lab_settings (
+        lab TEXT PRIMARY KEY,
+        due TEXT,
+        late_policy TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 """Schema migrations, applied in order; ``PRAGMA user_version`` records how many have run."""
 
@@ -157,6 +168,18 @@ def _parse_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _lateness(row: sqlite3.Row) -> Lateness:
+    """The stored computation; a submission recorded before lateness was stored has only its seconds and flag
+    (with no policy) until the next ``grade`` computes it."""
+    if row["lateness"]:
+        return Lateness.from_dict(json.loads(row["lateness"]))
+    seconds = row["late_seconds"]
+    if seconds is not None:
+        status = LateStatus.LATE if seconds > 0 else LateStatus.ON_TIME
+        return Lateness(status, submitted_at=_parse_time(row["submitted_at"]), seconds=seconds)
+    return Lateness(LateStatus.FLAGGED, units=1) if row["late"] else Lateness()
+
+
 class Gradebook:
     """Context manager over one SQLite gradebook file."""
 
@@ -195,21 +218,38 @@ class Gradebook:
             self.db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
 
     def add_submission(self, info: SubmissionInfo) -> int:
-        """The id of this exact file for this student, inserting it the first time it is seen."""
+        """The id of this exact file for this student, inserting it the first time it is seen; seen again, its
+        submission time and lateness are those of ``info`` (a roster may have given the time since)."""
         info = _safe_info(info)
+        lateness = json.dumps(info.lateness.to_dict())
         row = self.db.execute(
             "SELECT id FROM submissions WHERE lab = ? AND student = ? AND sha256 = ?",
             (info.lab, info.student, info.sha256),
         ).fetchone()
         if row:
+            self.db.execute("UPDATE submissions SET submitted_at = ?, late_seconds = ?, lateness = ? WHERE id = ?",
+                            (_iso(info.submitted_at), info.lateness.seconds, lateness, row["id"]))
             return int(row["id"])
         cursor = self.db.execute(
             "INSERT INTO submissions (lab, student, display_name, path, original_name, sha256, source, submitted_at,"
-            " late, late_seconds, attempt, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " late, late_seconds, attempt, first_seen, lateness) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (info.lab, info.student, info.display_name, info.path, info.original_name, info.sha256, info.source,
-             _iso(info.submitted_at), info.late, info.late_seconds, info.attempt, _now()),
+             _iso(info.submitted_at), info.late, info.lateness.seconds, info.attempt, _now(), lateness),
         )
         return int(cursor.lastrowid)
+
+    def late_settings(self, lab: str) -> tuple[datetime | None, str]:
+        """The due date and late policy text the lab was last graded under (``(None, "none")`` at first)."""
+        row = self.db.execute("SELECT due, late_policy FROM lab_settings WHERE lab = ?", (lab,)).fetchone()
+        return (_parse_time(row["due"]), row["late_policy"]) if row else (None, "none")
+
+    def set_late_settings(self, lab: str, due: datetime | None, policy: str) -> None:
+        """Remember the due date and late policy that the lab's lateness is computed under."""
+        self.db.execute(
+            "INSERT INTO lab_settings (lab, due, late_policy, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (lab)"
+            " DO UPDATE SET due = excluded.due, late_policy = excluded.late_policy, updated_at = excluded.updated_at",
+            (lab, _iso(due), policy, _now()),
+        )
 
     def set_superseded(self, lab: str, superseded_ids: set[int]) -> None:
         """Mark which submissions of the lab are older attempts (they stay recorded, they do not count)."""
@@ -272,7 +312,7 @@ class Gradebook:
             lab=row["lab"], student=row["student"], path=row["path"], sha256=row["sha256"], source=row["source"],
             display_name=row["display_name"], original_name=row["original_name"],
             submitted_at=_parse_time(row["submitted_at"]), late=None if row["late"] is None else bool(row["late"]),
-            late_seconds=row["late_seconds"], attempt=row["attempt"],
+            attempt=row["attempt"], lateness=_lateness(row),
         )
         result = self._result(row, info) if row["run_id"] is not None else None
         run_id = None if row["run_id"] is None else int(row["run_id"])

@@ -6,7 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from autograder.intake.roster import Roster
-from autograder.model import Status, StoredResult
+from autograder.model import LateStatus, Status, StoredResult
+
+UNKNOWN_LATENESS = "lateness unknown (no submission time)"
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,13 @@ def summarise(stored: list[StoredResult], roster: Roster | None = None) -> Statu
     for entry in stored:
         students.add(entry.info.student)
         counts[entry.result.status if entry.result else "not graded yet"] += 1
-        counts["late"] += bool(entry.info.late)
+        counts["late"] += entry.info.lateness.is_late
+        counts[UNKNOWN_LATENESS] += entry.info.lateness.status == LateStatus.UNKNOWN
     summary = {"submissions": len(stored), "students": len(students)}
     for key in (*Status, "not graded yet", "late"):
         summary[key] = counts[key]
+    if counts[UNKNOWN_LATENESS]:
+        summary[UNKNOWN_LATENESS] = counts[UNKNOWN_LATENESS]
     if roster is None:
         return StatusReport(summary)
     matched = {entry.submission_id: roster.find(entry.info.as_candidate()) for entry in stored}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.feedback.exceptions import unanswered
-from autograder.model import Question, Status, StoredResult, SubmissionInfo, SubmissionResult
+from autograder.model import LateStatus, Question, Status, StoredResult, SubmissionInfo, SubmissionResult
 from autograder.report import plots
 from autograder.report.render import render_html
 from autograder.report.student import late_text, page_stems, who
@@ -110,6 +110,8 @@ class Summary:
     late: int
     pending: int
     """Submissions not graded yet."""
+    late_unknown: int = 0
+    """Submissions with a due date but no submission time: their lateness is unknown and costs nothing."""
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,15 @@ class ClassData:
 
 
 def _late_by(info: SubmissionInfo) -> str:
-    seconds = info.late_seconds or 0.0
-    return late_text(seconds) if seconds > 0 else ("late" if info.late else "")
+    lateness = info.lateness
+    if lateness.status == LateStatus.LATE:
+        return late_text(lateness.seconds)
+    return "late" if lateness.status == LateStatus.FLAGGED else ""
+
+
+def _late_key(info: SubmissionInfo) -> float:
+    """Sort key of ``_late_by``: 1 for a late flag without a duration."""
+    return info.lateness.seconds or (1.0 if info.lateness.is_late else 0.0)
 
 
 def _summary(stored: Sequence[StoredResult]) -> Summary:
@@ -179,11 +188,12 @@ def _summary(stored: Sequence[StoredResult]) -> Summary:
     return Summary(submissions=len(stored), mean=statistics.fmean(scores) if scores else 0.0,
                    median=statistics.median(scores) if scores else 0.0, graded=status[Status.GRADED],
                    errors=status[Status.ERROR], timeouts=status[Status.TIMEOUT],
-                   late=sum(bool(_late_by(s.info)) for s in stored), pending=len(stored) - len(results))
+                   late=sum(s.info.lateness.is_late for s in stored), pending=len(stored) - len(results),
+                   late_unknown=sum(s.info.lateness.status == LateStatus.UNKNOWN for s in stored))
 
 
 def _late_work(stored: Sequence[StoredResult]) -> tuple[LateWork, ...]:
-    late = sorted((s for s in stored if _late_by(s.info)), key=lambda s: -(s.info.late_seconds or 0))
+    late = sorted((s for s in stored if s.info.lateness.is_late), key=lambda s: -_late_key(s.info))
     return tuple(LateWork(who(s), _late_by(s.info), s.info.submitted_at.isoformat(" ", "minutes")
                           if s.info.submitted_at else "") for s in late)
 
@@ -196,7 +206,7 @@ def _student_row(entry: StoredResult, questions: Sequence[Question], page: str =
         score=result.score if result else None,
         percent=100 * result.score / result.max_score if result and result.max_score else None,
         questions=tuple(by_name.get(q.name) for q in questions), late_by=_late_by(info).removesuffix(" late"),
-        late_seconds=info.late_seconds or (1.0 if info.late else 0.0), message=result.message if result else "",
+        late_seconds=_late_key(info), message=result.message if result else "",
         page=page)
 
 

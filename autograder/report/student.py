@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograder.export.late import LatePolicy
+from autograder.export.scoring import after_penalty
 from autograder.model import (
     Artifact,
     ArtifactKind,
     CaseResult,
     CellRecord,
     CellStatus,
+    LateStatus,
     QuestionResult,
     Status,
     StoredResult,
@@ -61,27 +62,25 @@ def late_text(seconds: float | None) -> str:
 
 
 @dataclass(frozen=True)
-class Lateness:
-    """How late a submission was and what it cost."""
+class LateNotice:
+    """What a feedback page says of the submission's lateness, from the computation stored with it."""
 
     text: str
+    """``2 days 3 hours late``, ``late`` (a flag without a time), or empty when only ``note`` has something."""
     penalty: float
     final: float
     policy: str
+    note: str
 
 
-def lateness(stored: StoredResult, policy: LatePolicy | None) -> Lateness | None:
-    """None when on time (or unknown); the penalty is 0 without a policy."""
-    info, result = stored.info, stored.result
-    seconds = info.late_seconds or 0.0
-    if not info.late and seconds <= 0:
+def late_notice(stored: StoredResult) -> LateNotice | None:
+    """None when on time or without a due date; the penalty and final score are the export's (2 decimals)."""
+    lateness, result = stored.info.lateness, stored.result
+    if not lateness.is_late and not lateness.note:
         return None
-    text = late_text(seconds) if seconds > 0 else "late"
-    score = result.score if result else 0.0
-    if policy is None or policy.is_none or result is None:
-        return Lateness(text, 0.0, score, "")
-    final, penalty = policy.apply(score, result.max_score, seconds)
-    return Lateness(text, penalty, final, policy.text)
+    text = late_text(lateness.seconds) if lateness.status == LateStatus.LATE else "late" * lateness.is_late
+    final, penalty = after_penalty(result.score, result.max_score, lateness) if result else (0.0, 0.0)
+    return LateNotice(text, penalty, final, lateness.policy, lateness.note)
 
 
 @dataclass(frozen=True)
@@ -199,7 +198,7 @@ class FailedCell:
 _TROUBLE = {Status.ERROR: "could not be graded", Status.TIMEOUT: "ran out of time"}
 
 
-def _context(stored: StoredResult, *, lab: str, policy: LatePolicy | None, lines: int, chars: int) -> dict[str, Any]:
+def _context(stored: StoredResult, *, lab: str, lines: int, chars: int) -> dict[str, Any]:
     """What both feedback templates show; failed cells' output is cut to ``lines`` and ``chars``."""
     result = stored.result
     assert result is not None, "only graded submissions get feedback"
@@ -208,20 +207,19 @@ def _context(stored: StoredResult, *, lab: str, policy: LatePolicy | None, lines
     cells = [FailedCell(cell_heading(c), tail(c.output, lines, chars) if c.output.strip() else "")
              for c in failed_cells(result)]
     return {"lab": lab, "student": stored.info.student, "who": who(stored), "result": result,
-            "trouble": _TROUBLE.get(result.status), "late": lateness(stored, policy), "questions": questions,
+            "trouble": _TROUBLE.get(result.status), "late": late_notice(stored), "questions": questions,
             "cells": cells}
 
 
-def feedback_html(stored: StoredResult, artifacts: Sequence[Artifact], *, lab: str,
-                  policy: LatePolicy | None = None) -> str:
+def feedback_html(stored: StoredResult, artifacts: Sequence[Artifact], *, lab: str) -> str:
     """One student's feedback page, self-contained (inline CSS, pictures as ``data:`` URIs, no script)."""
-    context = _context(stored, lab=lab, policy=policy, lines=HTML_OUTPUT_LINES, chars=HTML_OUTPUT_CHARS)
+    context = _context(stored, lab=lab, lines=HTML_OUTPUT_LINES, chars=HTML_OUTPUT_CHARS)
     return render_html("feedback.html.j2", pictures=pictures(artifacts), **context)
 
 
-def feedback_markdown(stored: StoredResult, *, lab: str, policy: LatePolicy | None = None) -> str:
+def feedback_markdown(stored: StoredResult, *, lab: str) -> str:
     """The same feedback as plain, compact Markdown (no pictures), for an LMS comment box."""
-    context = _context(stored, lab=lab, policy=policy, lines=MD_OUTPUT_LINES, chars=MD_OUTPUT_CHARS)
+    context = _context(stored, lab=lab, lines=MD_OUTPUT_LINES, chars=MD_OUTPUT_CHARS)
     return render_markdown("feedback.md.j2", **context)
 
 
@@ -241,7 +239,7 @@ def page_stems(stored: Sequence[StoredResult]) -> list[str]:
 
 
 def write_feedback(stored: Sequence[StoredResult], artifacts: Callable[[int], list[Artifact]], out_dir: Path, *,
-                   lab: str, policy: LatePolicy | None = None) -> list[Path]:
+                   lab: str) -> list[Path]:
     """Write ``STEM.html`` and ``STEM.md`` per graded submission; return every file written (HTML, then MD).
 
     ``artifacts`` maps a run id to its kept data (``Gradebook.artifacts``). Submissions not graded yet are
@@ -255,8 +253,8 @@ def write_feedback(stored: Sequence[StoredResult], artifacts: Callable[[int], li
     for entry, stem in zip(graded, page_stems(graded), strict=True):
         kept = artifacts(entry.run_id) if entry.run_id is not None else []
         html_path, md_path = out_dir / f"{stem}.html", out_dir / f"{stem}.md"
-        html_path.write_text(feedback_html(entry, kept, lab=lab, policy=policy), encoding="utf-8")
-        md_path.write_text(feedback_markdown(entry, lab=lab, policy=policy), encoding="utf-8")
+        html_path.write_text(feedback_html(entry, kept, lab=lab), encoding="utf-8")
+        md_path.write_text(feedback_markdown(entry, lab=lab), encoding="utf-8")
         written += [html_path, md_path]
     logger.info("wrote feedback for %d submission(s) of %s to %s", len(graded), lab, out_dir)
     return written
