@@ -140,8 +140,18 @@ def ours(lab: str, folder: Path, jobs: int, work: Path) -> Measure:
     return Measure(measure.seconds, count, measure.peak_mb / jobs)
 
 
+def otter_autograder_zip(lab: str, work: Path) -> Path:
+    """otter's own autograder zip for the lab, made by ``otter assign`` (``autograder build`` no longer ships it)."""
+    master = Course(ROOT).master(lab)
+    out = work / "otter-assign"
+    cmd = [sys.executable, "-m", "otter", "assign", "--no-pdfs", "--no-run-tests", str(master), str(out)]
+    subprocess.run(cmd, cwd=master.parent, check=True, capture_output=True)
+    (found,) = (out / "autograder").glob("*-autograder_*.zip")
+    return found
+
+
 def otter(lab: str, paths: list[Path], work: Path) -> Measure:
-    autograder_zip = Course(ROOT).dist_dir(lab) / f"{lab}-autograder.zip"
+    autograder_zip = otter_autograder_zip(lab, work)
     otter_bin = Path(sys.executable).with_name("otter")
     outputs = [work / f"otter-{p.stem}" for p in paths]
     for out in outputs:
