@@ -19,7 +19,7 @@ from typing import Protocol
 import autograder
 from autograder.grade import Grader
 from autograder.intake import receive
-from autograder.intake.lms import discover, latest_per_student
+from autograder.intake.lms import blackboard, discover, latest_per_student
 from autograder.intake.roster import Roster, RosterReport, load_roster, reconcile
 from autograder.intake.workspace import WORKSPACE_DIR, batch_workspace
 from autograder.labs import LabBundle
@@ -125,6 +125,16 @@ def record_candidates(book: Gradebook, lab: str, received: Sequence[Received],
     return ids
 
 
+def known_identities(book: Gradebook, lab: str, candidates: Sequence[Candidate],
+                     roster: Roster | None = None) -> list[Candidate]:
+    """Candidates whose name allows several identities, settled on the one the gradebook or the roster knows."""
+    if not any(c.aliases for c in candidates):
+        return list(candidates)
+    known = {s.info.student for s in book.results(lab, include_superseded=True)}
+    known |= {s.username for s in roster.students if s.username} if roster else set()
+    return [blackboard.settle(c, known) for c in candidates]
+
+
 def _grade_one(grader: Grader, item: Pending) -> tuple[Pending, SubmissionResult, RunInfo]:
     started = datetime.now(UTC)
     result = grader.grade(item.received)
@@ -145,6 +155,7 @@ def grade_batch(
 
     Each file is read once, here: its hash identifies it in the gradebook and its cells are what is graded.
     """
+    candidates = known_identities(book, bundle.lab, candidates, roster)
     received = {c: receive(c, bundle.lab) for c in candidates}
     ids = record_candidates(book, bundle.lab, list(received.values()), late_rules(book, bundle.lab, options, roster))
     todo = [Pending(i, received[c]) for c, i in ids.items() if options.regrade or book.needs_grading(i)]

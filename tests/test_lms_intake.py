@@ -628,3 +628,28 @@ def test_unreadable_rosters_give_one_line_reasons(tmp_path, content, reason):
 def test_a_missing_roster_is_a_roster_error(tmp_path):
     with pytest.raises(RosterError, match="cannot read the roster"):
         load_roster(tmp_path / "nope.csv")
+
+
+def test_a_blackboard_file_graded_alone_keeps_the_student_its_folder_gave(tmp_path):
+    """Without receipts, ``Lab_3_jane_doe`` alone splits at the last ``_``; the gradebook (or a roster) that knows
+    ``jane_doe`` settles it, so regrading one file never creates a second student."""
+    from autograder.batch import known_identities
+    from autograder.intake.roster import Roster, Student
+    from autograder.model import SubmissionInfo
+    from autograder.record.gradebook import Gradebook
+
+    name = "Lab_3_jane_doe_attempt_2024-03-04-14-22-05_lab3.ipynb"
+    (alone,) = discover([write_tree(tmp_path / "alone", {name: notebook_bytes()})], tmp_path / "work", LAB)
+    assert alone.student == "doe" and alone.aliases == ("3_jane_doe", "jane_doe")
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        assert known_identities(book, LAB, [alone]) == [alone], "nothing known: the name's own split"
+        book.add_submission(SubmissionInfo(LAB, "jane_doe", "/x.ipynb", "0" * 64, source="blackboard"))
+        (settled,) = known_identities(book, LAB, [alone])
+    assert settled.student == "jane_doe" and settled.path == alone.path
+    roster = Roster((Student("jane_doe", "Jane Doe", None, None, None, "jane_doe"),))
+    with Gradebook(tmp_path / "empty.sqlite") as book:
+        assert known_identities(book, LAB, [alone], roster)[0].student == "jane_doe"
+    both = Roster((Student("jane_doe", None, None, None, None, "jane_doe"),
+                   Student("3_jane_doe", None, None, None, None, "3_jane_doe")))
+    with Gradebook(tmp_path / "empty2.sqlite") as book:
+        assert known_identities(book, LAB, [alone], both)[0].student == "doe", "two known splits: no guess"

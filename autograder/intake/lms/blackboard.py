@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -59,7 +59,24 @@ def identify(path: Path, name: str, folder: _Folder) -> Candidate | None:
     if when is None:
         when = datetime.strptime(stamp, _STAMP_FORMAT).replace(tzinfo=BLACKBOARD_NAME_TZ)
     display = receipt.name if receipt and receipt.username == username else None
-    return Candidate(path, username, display, when.astimezone(UTC), None, Source.BLACKBOARD, match["orig"], stamp)
+    aliases = () if receipt and receipt.username == username else _other_splits(prefix, username)
+    return Candidate(path, username, display, when.astimezone(UTC), None, Source.BLACKBOARD, match["orig"], stamp,
+                     aliases)
+
+
+def _other_splits(prefix: str, chosen: str) -> tuple[str, ...]:
+    """The usernames other than ``chosen`` that ``{Assignment}_{username}`` allows, longest first."""
+    parts = prefix.split("_")
+    return tuple(u for u in ("_".join(parts[i:]) for i in range(1, len(parts))) if u and u != chosen)
+
+
+def settle(candidate: Candidate, known: set[str]) -> Candidate:
+    """``candidate`` under the one identity among its own and its aliases that is ``known`` (a student already in
+    the gradebook or on the roster), so a file graded without its folder's context keeps its student."""
+    if not candidate.aliases or candidate.student in known:
+        return candidate
+    hits = [alias for alias in candidate.aliases if alias in known]
+    return replace(candidate, student=hits[0], aliases=()) if len(hits) == 1 else candidate
 
 
 def is_receipt(name: str) -> bool:

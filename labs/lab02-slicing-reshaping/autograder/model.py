@@ -195,6 +195,9 @@ class Candidate:
     """The file name the student uploaded."""
     attempt: str
     """Orders one student's attempts, later sorts higher: Canvas attachment id, Blackboard timestamp, or ''."""
+    aliases: tuple[str, ...] = ()
+    """Other identities the file's name allows, when it alone cannot tell (a Blackboard name without its receipt:
+    ``Lab_3_jane_doe`` may be user ``jane_doe`` or ``doe``); a student the gradebook or roster already knows wins."""
 
 
 @dataclass(frozen=True)
