@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
@@ -23,7 +24,7 @@ from autograder.intake.lms import blackboard, discover, latest_per_student
 from autograder.intake.roster import Roster, RosterReport, load_roster, reconcile
 from autograder.intake.workspace import WORKSPACE_DIR, batch_workspace
 from autograder.labs import LabBundle
-from autograder.model import Candidate, Limits, Received, RunInfo, SubmissionInfo, SubmissionResult
+from autograder.model import Candidate, Limits, Received, RunInfo, Stage, SubmissionInfo, SubmissionResult
 from autograder.record.gradebook import Gradebook
 from autograder.record.late import NO_PENALTY, LatePolicy, assess, late_notices, parse_late_policy
 
@@ -155,20 +156,30 @@ def grade_batch(
 
     Each file is read once, here: its hash identifies it in the gradebook and its cells are what is graded.
     """
+    started_at, clock = datetime.now(UTC), time.perf_counter()
     candidates = known_identities(book, bundle.lab, candidates, roster)
-    received = {c: receive(c, bundle.lab) for c in candidates}
+    received, intake = {}, {}
+    for candidate in candidates:
+        reading = time.perf_counter()
+        received[candidate] = receive(candidate, bundle.lab)
+        intake[candidate] = time.perf_counter() - reading
     ids = record_candidates(book, bundle.lab, list(received.values()), late_rules(book, bundle.lab, options, roster))
     todo = [Pending(i, received[c]) for c, i in ids.items() if options.regrade or book.needs_grading(i)]
     outcome = BatchOutcome(tuple(ids.values()), len(todo))
     if not todo:
         return outcome
     jobs = max(1, min(options.jobs, len(todo)))
+    writing = 0.0
     with Grader(bundle, options.limits, warm=options.warm) as grader, ThreadPoolExecutor(jobs, "grade") as pool:
         futures = [pool.submit(_grade_one, grader, item) for item in todo]
         for future in as_completed(futures):
             item, result, run = future.result()
+            result = replace(result, timings={str(Stage.INTAKE): intake[item.received.candidate]} | result.timings)
+            write = time.perf_counter()
             book.record_run(item.submission_id, result, run)
+            writing += time.perf_counter() - write
             on_result(result)
+    book.record_batch(bundle.lab, started_at, time.perf_counter() - clock, jobs, len(ids), len(todo), writing)
     return outcome
 
 

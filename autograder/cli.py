@@ -305,11 +305,15 @@ def export(ctx: click.Context, lab: str, fmt: str, roster: Path | None, output: 
 @click.argument("lab")
 @GRADEBOOK
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Class list CSV.")
+@click.option("--timings", is_flag=True, help="Where grading time went: each stage per submission, the last batch.")
 @click.pass_context
-def status(ctx: click.Context, lab: str, gradebook: Path | None, roster: Path | None) -> None:
+def status(ctx: click.Context, lab: str, gradebook: Path | None, roster: Path | None, timings: bool) -> None:
     """Summarise the gradebook for LAB: graded, errors, time-outs, not yet graded, late; with a roster, who is
-    missing and who is not on it."""
+    missing and who is not on it; with --timings, where the grading time went."""
     book = _gradebook(ctx, gradebook)
+    if timings:
+        _print_timings(lab, _run(lambda: jobs.lab_timings(book, _lab(ctx, lab))))
+        return
     report = _run(lambda: jobs.lab_status(book, _lab(ctx, lab), roster))
     table = Table(title=f"{lab}: {book}")
     table.add_column("what")
@@ -357,6 +361,19 @@ def check(ctx: click.Context, notebook: Path, timeout: float) -> None:
         for case in failed:
             console.print(f"    {escape(case.message)}")
     console.print(f"{done.passed} of {done.total} public checks pass; hidden checks run when your work is graded.")
+
+
+def _print_timings(lab: str, report: Any) -> None:
+    table = Table(title=f"{lab}: time per submission, {report.runs} runs, {report.check_rounds:.1f} check rounds each")
+    for column in ("stage", "runs", "mean ms", "median ms", "p95 ms", "total s", "share"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for s in report.stages:
+        table.add_row(s.stage, str(s.runs), f"{1000 * s.mean:.1f}", f"{1000 * s.median:.1f}", f"{1000 * s.p95:.1f}",
+                      f"{s.total:.2f}", f"{100 * s.share:.0f}%")
+    console.print(table)
+    if batch := report.last_batch:
+        console.print(f"last grade: {batch['graded']:.0f} of {batch['submissions']:.0f} submissions graded in "
+                      f"{batch['wall']:.1f} s with {batch['jobs']:.0f} workers ({batch['per_minute']:.1f}/min)")
 
 
 def _print_student(course: Course, lab: str, entry: Any) -> None:

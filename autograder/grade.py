@@ -23,7 +23,7 @@ from autograder.execute.warm import SandboxFactory
 from autograder.feedback.runtime import cell_errors_message
 from autograder.intake import file_candidate, receive
 from autograder.labs import LabBundle
-from autograder.model import INTERNAL_ERROR, ExecutionStatus, Limits, Received, Status, SubmissionResult
+from autograder.model import INTERNAL_ERROR, ExecutionStatus, Limits, Received, Stage, Status, SubmissionResult
 from autograder.record import artifacts
 from autograder.text import valid
 
@@ -101,11 +101,14 @@ class Grader:
         if received.problem is not None:
             return self._failed(received, Status.ERROR, received.problem)
         bundle = self.bundle
+        forking = time.perf_counter()
         with self.sandboxes.session() as session:
+            timings = {str(Stage.SANDBOX): time.perf_counter() - forking}
             execution = session.run(received.cells, bundle.names, bundle.preload)
+            timings |= execution.timings
             if execution.status != ExecutionStatus.OK:
                 status = Status.TIMEOUT if execution.status == ExecutionStatus.TIMEOUT else Status.ERROR
-                return self._failed(received, status, execution.message)
+                return replace(self._failed(received, status, execution.message), timings=timings)
             try:
                 seed = unseen.seed_for(self._key, received.sha256)
                 with Rebuilder(self.sandboxes, execution, bundle.preload) as rebuilder:
@@ -115,7 +118,8 @@ class Grader:
                                               support=bundle.support_dir)
             except CheckError as exc:
                 log.error("checks failed on %s: %s", received.candidate.path, exc)
-                return replace(self._failed(received, Status.ERROR, str(exc)), cells=execution.cells)
+                return replace(self._failed(received, Status.ERROR, str(exc)), cells=execution.cells, timings=timings)
+            timings |= run.timings
         questions = score_questions(bundle, run.cases, run.all_or_nothing)
         status, message = Status.GRADED, cell_errors_message(execution.cells, self.limits)
         if execution.timed_out:
@@ -125,7 +129,7 @@ class Grader:
             submission=valid(str(received.candidate.path)), student=valid(received.candidate.student), lab=bundle.lab,
             status=status, score=round(sum(q.score for q in questions), 6), max_score=bundle.max_score,
             message=message, questions=questions, cells=execution.cells,
-            artifacts=artifacts.extract(execution.raw_values),
+            artifacts=artifacts.extract(execution.raw_values), timings=timings,
         )
 
 

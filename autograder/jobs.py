@@ -18,7 +18,7 @@ from autograder.intake.roster import load_roster
 from autograder.labs import Course
 from autograder.model import Limits, StoredResult, SubmissionResult
 from autograder.record.gradebook import Gradebook, GradebookError
-from autograder.record.summary import StatusReport, find_student, summarise
+from autograder.record.summary import StatusReport, TimingReport, find_student, summarise, timing_report
 from autograder.report import write_class_report, write_feedback
 
 
@@ -76,6 +76,12 @@ def lab_status(gradebook: Path, lab: str, roster: Path | None = None) -> StatusR
     with Gradebook(existing_gradebook(gradebook)) as book:
         stored = book.results(lab)
     return summarise(stored, students)
+
+
+def lab_timings(gradebook: Path, lab: str) -> TimingReport:
+    """Where ``lab``'s grading time went, per stage, and the last batch's rate."""
+    with Gradebook(existing_gradebook(gradebook)) as book:
+        return timing_report(book.results(lab), book.batches(lab))
 
 
 def student_results(gradebook: Path, lab: str, who: str) -> list[StoredResult]:

@@ -36,7 +36,7 @@ from autograder.records import (  # noqa: F401  (re-exported: the records travel
 )
 from autograder.text import valid
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 M = TypeVar("M", bound="Message")
 
@@ -93,6 +93,9 @@ class Ran(Message):
     OP: ClassVar[str] = "ran"
     cells: tuple[CellRecord, ...]
     timed_out: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds of ``runner setup``, ``cells`` and ``values export`` as the runner measured them (diagnostics only:
+    student code shares the process, so nothing is decided by them)."""
 
 
 @dataclass(frozen=True)

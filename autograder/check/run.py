@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from autograder import protocol, transport
 from autograder.execute.channel import Channel, ChannelClosed, ChannelTimeout
 from autograder.execute.rebuilt import Rebuilder
 from autograder.execute.session import StudentSession
-from autograder.model import CaseResult, CaseState, CellFailure, Execution
+from autograder.model import CaseResult, CaseState, CellFailure, Execution, Stage
 
 MAX_ROUNDS = 6
 """Probe rounds before giving up on calls a check keeps asking for (one per sequential call)."""
@@ -22,6 +23,8 @@ class CheckRun:
 
     cases: tuple[CaseResult, ...]
     all_or_nothing: dict[str, bool]
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    """``checks`` (the check process's own time), ``probe calls``, and each ``check round N``."""
 
 
 class CheckError(Exception):
@@ -62,12 +65,17 @@ class CheckWorker:
         """Run every test case against the execution's values; probe the student's functions as needed."""
         channel = self._ensure()
         folder = str(support) if support is not None and support.is_dir() else ""
+        started = time.perf_counter()
+        probes = Probes(student, rebuilder)
         try:
             channel.send(protocol.Check(tuple(str(p) for p in tests), seed, failures, folder))
             channel.send_raw(execution.raw_values)
-            reply = _rounds(channel, Probes(student, rebuilder), timeout)
+            reply = _rounds(channel, probes, timeout)
             channel.send(protocol.Done())
-            return _cases(reply)
+            total = time.perf_counter() - started
+            rounds = {f"check round {n}": s for n, s in enumerate(probes.rounds, start=1)}
+            timings = {str(Stage.CHECKS): max(total - probes.seconds, 0.0), str(Stage.PROBES): probes.seconds}
+            return replace(_cases(reply), timings=timings | rounds)
         except ChannelTimeout as exc:
             self.close()
             raise CheckError(f"the checks did not finish in time ({exc})") from exc
@@ -87,9 +95,22 @@ class Probes:
     def __init__(self, student: StudentSession, rebuilder: Rebuilder | None) -> None:
         self.student = student
         self.rebuilder = rebuilder
+        self.rounds: list[float] = []
+        """Seconds of each round of calls, in order."""
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.rounds)
 
     def call(self, calls: tuple[protocol.Call, ...], arguments: dict) -> tuple[dict[str, str], dict] | str:
-        """(errors, results) by call key, or why the student's process could not answer."""
+        """(errors, results) by call key, or why the student's process could not answer; its time is kept."""
+        started = time.perf_counter()
+        try:
+            return self._call(calls, arguments)
+        finally:
+            self.rounds.append(time.perf_counter() - started)
+
+    def _call(self, calls: tuple[protocol.Call, ...], arguments: dict) -> tuple[dict[str, str], dict] | str:
         rebuilt = tuple(c for c in calls if c.func.startswith(protocol.REBUILT))
         own = tuple(c for c in calls if not c.func.startswith(protocol.REBUILT))
         errors: dict[str, str] = {}

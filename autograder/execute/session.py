@@ -9,6 +9,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from autograder import protocol, transport
 from autograder.execute import cgroup, sandbox
 from autograder.execute.channel import Channel, ChannelClosed, ChannelTimeout
-from autograder.model import CellRecord, Execution, ExecutionStatus, Limits
+from autograder.model import CellRecord, Execution, ExecutionStatus, Limits, Stage
 from autograder.text import ERROR_CHARS, OUTPUT_CHARS, bounded
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class StudentSession:
             own_pid_namespace=self.own_pid_namespace,
         )
         limit = self.limits.values_mb * 2**20
+        started = time.perf_counter()
         try:
             raw = self.channel.request(request, None, self.limits.timeout + self.limits.grace, limit)
             reply = protocol.from_header(transport.loads_header(raw), protocol.Ran)
@@ -77,7 +79,8 @@ class StudentSession:
             message = bounded(f"the notebook's process sent an unreadable reply ({exc})", ERROR_CHARS)
             return Execution(ExecutionStatus.CRASHED, message=message)
         cells = _bounded_cells(reply.cells, len(cells))
-        return Execution(ExecutionStatus.OK, cells=cells, timed_out=reply.timed_out, raw_values=raw)
+        return Execution(ExecutionStatus.OK, cells=cells, timed_out=reply.timed_out, raw_values=raw,
+                         timings=run_timings(reply.timings, time.perf_counter() - started))
 
     def call(self, calls: tuple[protocol.Call, ...], arguments: dict[str, Any]) -> bytes | None:
         """Have the student's process call its functions; the raw reply, or None if it died or hung."""
@@ -163,6 +166,16 @@ def _identity(limits: Limits, sandboxed: bool) -> tuple[int | None, int | None]:
     if limits.run_as:
         return limits.run_as
     return (None, None) if sandboxed else (UNPRIVILEGED_UID, UNPRIVILEGED_UID)
+
+
+def run_timings(inside: dict[str, float], total: float) -> dict[str, float]:
+    """The runner's own stages (kept only when they are plausible numbers within the round trip) and the round
+    trip's remainder as ``values transfer``."""
+    stages = (Stage.SETUP, Stage.CELLS, Stage.EXPORT)
+    own = {str(s): float(inside[s]) for s in stages if isinstance(inside.get(s), float) and 0 <= inside[s] <= total}
+    if sum(own.values()) > total:
+        own = {}
+    return own | {str(Stage.TRANSFER): total - sum(own.values())}
 
 
 def _bounded_cells(cells: tuple[CellRecord, ...], sent: int) -> tuple[CellRecord, ...]:

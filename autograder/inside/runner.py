@@ -16,6 +16,7 @@ import io
 import os
 import signal
 import sys
+import time
 import traceback
 from typing import Any, BinaryIO
 
@@ -24,7 +25,7 @@ from autograder.inside import describe
 from autograder.inside.figures import FigureRecorder
 from autograder.inside.limits import apply_limits
 from autograder.inside.rebuild import rebuild_all
-from autograder.model import CellRecord, CellStatus
+from autograder.model import CellRecord, CellStatus, Stage
 
 OUTPUT_LIMIT = 8_000
 """Characters of each cell's output that are sent back (for feedback)."""
@@ -290,6 +291,7 @@ def _serve_rebuilt(inp: BinaryIO, out: BinaryIO, request: protocol.RebuildModels
 def main() -> int:
     inp, out = _private_channels()
     request, _ = protocol.read(inp, protocol.RunCells, protocol.RebuildModels)
+    started = time.perf_counter()
     apply_limits(request.rlimits)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     sys.argv = ["notebook"]
@@ -302,13 +304,16 @@ def main() -> int:
     shell = _make_shell(recorder)
     global _reap_on_deadline
     _reap_on_deadline = request.own_pid_namespace
+    ran = time.perf_counter()
     records, timed_out = run_cells(shell, list(request.cells), request.timeout, request.output_limit, recorder)
     if _reap_on_deadline:
         reap_strays()
+    exporting = time.perf_counter()
     values = harvest(shell.user_ns, list(request.names))
     if protocol.FigureRecord.NAME in request.names or "*" in request.names:
         values[protocol.FigureRecord.NAME] = recorder.records()
-    protocol.write(out, protocol.Ran(tuple(records), timed_out), values)
+    timings = {Stage.SETUP: ran - started, Stage.CELLS: exporting - ran, Stage.EXPORT: time.perf_counter() - exporting}
+    protocol.write(out, protocol.Ran(tuple(records), timed_out, timings), values)
     serve_calls(inp, out, shell.user_ns)
     out.flush()
     os._exit(0)

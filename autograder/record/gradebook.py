@@ -118,6 +118,19 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE runs ADD COLUMN timings TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        lab TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        wall REAL NOT NULL,
+        jobs INTEGER NOT NULL,
+        submissions INTEGER NOT NULL,
+        graded INTEGER NOT NULL,
+        record REAL NOT NULL
+    );
+    """,
 )
 """Schema migrations, applied in order; ``PRAGMA user_version`` records how many have run."""
 
@@ -274,10 +287,10 @@ class Gradebook:
             self.db.execute("UPDATE runs SET current = 0 WHERE submission_id = ? AND current = 1", (submission_id,))
             cursor = self.db.execute(
                 "INSERT INTO runs (submission_id, lab_version, grader_version, started_at, finished_at, status, score,"
-                " max_score, message, limits, cells, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " max_score, message, limits, cells, duration, timings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (submission_id, run.lab_version, run.grader_version, _iso(run.started_at), _iso(run.finished_at),
                  result.status, result.score, result.max_score, result.message, json.dumps(run.limits),
-                 json.dumps([asdict(c) for c in result.cells]), result.duration),
+                 json.dumps([asdict(c) for c in result.cells]), result.duration, json.dumps(result.timings)),
             )
             run_id = int(cursor.lastrowid)
             self.db.executemany(
@@ -299,7 +312,7 @@ class Gradebook:
         """Every submission of the lab with its current run, ordered by student then attempt."""
         rows = self.db.execute(
             "SELECT s.*, r.id AS run_id, r.status, r.score, r.max_score, r.message, r.cells, r.finished_at,"
-            " r.duration"
+            " r.duration, r.timings"
             " FROM submissions s LEFT JOIN runs r ON r.submission_id = s.id AND r.current = 1"
             " WHERE s.lab = ? ORDER BY s.student, s.attempt, s.id",
             (lab,),
@@ -338,7 +351,8 @@ class Gradebook:
         cells = tuple(CellRecord(c["index"], CellStatus(c["status"]), c["output"], c["error"])
                       for c in json.loads(row["cells"]))
         return SubmissionResult(info.path, info.student, info.lab, Status(row["status"]), row["score"],
-                                row["max_score"], row["message"], question_results, cells, row["duration"])
+                                row["max_score"], row["message"], question_results, cells, row["duration"],
+                                timings=json.loads(row["timings"]))
 
     def record_export(self, lab: str, fmt: str, late_policy: str, file: Path, content: bytes, rows: int) -> None:
         """Remember that scores left for an LMS: which format, under which late policy, into which file."""
@@ -348,6 +362,18 @@ class Gradebook:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (lab, fmt, late_policy, str(file), hashlib.sha256(content).hexdigest(), rows, _now()),
             )
+
+    def record_batch(self, lab: str, started_at: datetime, wall: float, jobs: int, submissions: int, graded: int,
+                     record: float) -> None:
+        """Remember one ``grade`` of a class: its wall time, workers, and the time spent writing runs."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO batches (lab, started_at, wall, jobs, submissions, graded, record)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)", (lab, _iso(started_at), wall, jobs, submissions, graded, record))
+
+    def batches(self, lab: str) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM batches WHERE lab = ? ORDER BY id", (lab,))
+        return [dict(r) for r in rows]
 
     def exports(self, lab: str) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM exports WHERE lab = ? ORDER BY id", (lab,))

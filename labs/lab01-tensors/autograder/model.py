@@ -71,6 +71,28 @@ class Source(StrEnum):
     FILE = "file"
 
 
+class Stage(StrEnum):
+    """Where a submission's grading time goes, in the order it is spent (``status --timings``)."""
+
+    INTAKE = "intake"
+    """Reading, hashing and parsing the file."""
+    SANDBOX = "sandbox start"
+    """Forking a warm sandbox from the zygote (or starting a cold one)."""
+    SETUP = "runner setup"
+    """Inside the sandbox, as the three below: limits, preloaded imports, the IPython shell."""
+    CELLS = "cells"
+    EXPORT = "values export"
+    """Describing the values the checks read."""
+    TRANSFER = "values transfer"
+    """The rest of the run's round trip: encoding the values, the pipe, decoding the reply."""
+    CHECKS = "checks"
+    """The check process: loading and running the lab's checks, probe calls excluded."""
+    PROBES = "probe calls"
+    """The student's functions (and rebuilt models) called on the checks' inputs."""
+    RECORD = "gradebook write"
+    """Storing the run (measured per batch, not per run)."""
+
+
 class ArtifactKind(StrEnum):
     HISTORY = "history"
     IMAGE = "image"
@@ -217,10 +239,9 @@ class LateStatus(StrEnum):
     """What is known of a submission's timeliness when it is recorded."""
 
     NO_DUE = "no due date"
-    """No due date was given and the LMS flags nothing."""
     ON_TIME = "on time"
     LATE = "late"
-    """Late by a known time: the submission time came from the download or the roster."""
+    """Late by a known time (from the download or the roster)."""
     FLAGGED = "flagged late"
     """The LMS marks it late (Canvas's LATE) without saying by how much."""
     UNKNOWN = "unknown"
@@ -236,7 +257,7 @@ class Lateness:
     due: datetime | None = None
     submitted_at: datetime | None = None
     time_source: str = ""
-    """Where ``submitted_at`` came from ("the Blackboard receipt", "the roster"); empty when unknown."""
+    """Where ``submitted_at`` came from ("the Blackboard download", "the roster"); empty when unknown."""
     seconds: float | None = None
     """Seconds after the due date; 0 when on time; None when not known."""
     units: int = 0
@@ -248,8 +269,7 @@ class Lateness:
     zero: bool = False
     """Later than the policy's ``zero-after``: no points at all."""
     note: str = ""
-    """What the student and the instructor should know about this computation (why it is unknown, a flag charged as
-    one day); empty when there is nothing to add."""
+    """What student and instructor should know (why it is unknown, a flag charged as one day), or empty."""
 
     @property
     def is_late(self) -> bool:
@@ -265,15 +285,13 @@ class Lateness:
         return score - penalty, penalty
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["due"] = self.due.isoformat() if self.due else None
-        data["submitted_at"] = self.submitted_at.isoformat() if self.submitted_at else None
-        return data
+        times = {k: t.isoformat() if (t := getattr(self, k)) else None for k in ("due", "submitted_at")}
+        return asdict(self) | times
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lateness:
         times = {k: datetime.fromisoformat(data[k]) if data.get(k) else None for k in ("due", "submitted_at")}
-        return cls(**{**data, **times, "status": LateStatus(data["status"])})
+        return cls(**data | times | {"status": LateStatus(data["status"])})
 
 
 @dataclass(frozen=True)
@@ -352,6 +370,8 @@ class Execution:
     """Why the process ended abnormally, in one line."""
     raw_values: bytes = field(default=b"", repr=False)
     """The runner's ``Ran`` message body, forwarded to the check process undecoded."""
+    timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    """Seconds per :class:`Stage` of the run: the runner's own, and the round trip's remainder."""
 
 
 @dataclass(frozen=True)
@@ -404,10 +424,13 @@ class SubmissionResult:
     duration: float = 0.0
     artifacts: tuple[Artifact, ...] = field(default=(), repr=False)
     """Histories and images from the student's values, for feedback pictures (not part of the JSON)."""
+    timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    """Seconds per :class:`Stage` (and ``check round N``); outside the JSON and equality: no two runs take as long."""
 
     def to_dict(self, *, include_cells: bool = True) -> dict[str, Any]:
-        data = asdict(replace(self, artifacts=()))
+        data = asdict(replace(self, artifacts=(), timings={}))
         data.pop("artifacts")
+        data.pop("timings")
         data["schema"] = RESULT_SCHEMA
         if not include_cells:
             data.pop("cells")
