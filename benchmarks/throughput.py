@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -34,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 from autograder.build import bundle_for  # noqa: E402
 from autograder.labs import Course  # noqa: E402
 from autograder.notebooks import answer_cells, fill_answers  # noqa: E402
+from autograder.record.gradebook import Gradebook  # noqa: E402
+from autograder.record.summary import timing_report  # noqa: E402
 
 KINDS = ("correct", "correct", "correct", "correct", "partial", "partial", "broken", "slow")
 """The class mix: half correct, a quarter partly wrong, one in eight raising, one in eight slow."""
@@ -44,10 +47,16 @@ class Measure:
     seconds: float
     count: int
     peak_mb: float
+    cpu_seconds: float = 0.0
+    """User and system time of every process the command started (reaped children count)."""
 
     @property
     def per_minute(self) -> float:
         return 60 * self.count / self.seconds
+
+    @property
+    def core_seconds_each(self) -> float:
+        return self.cpu_seconds / self.count
 
 
 def make_class(lab: str, size: int, folder: Path, seed: int = 0) -> list[Path]:
@@ -117,14 +126,19 @@ def _watch(proc: subprocess.Popen[bytes]) -> float:
     return peak
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(commands: list[list[str]], cwd: Path) -> Measure:
-    """Run commands one after another; wall time and the peak memory of any one command's process tree."""
+    """Run commands one after another; wall time, CPU time and the peak memory of any one command's process tree."""
     peak = 0.0
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _children_cpu()
     for command in commands:
         proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         peak = max(peak, _watch(proc))
-    return Measure(time.monotonic() - started, len(commands), peak)
+    return Measure(time.monotonic() - started, len(commands), peak, _children_cpu() - cpu)
 
 
 def ours(lab: str, folder: Path, jobs: int, work: Path) -> Measure:
@@ -137,7 +151,21 @@ def ours(lab: str, folder: Path, jobs: int, work: Path) -> Measure:
         (graded,) = db.execute("SELECT COUNT(*) FROM runs").fetchone()
     if graded != count:
         raise SystemExit(f"our grader stored {graded} results for {count} submissions")
-    return Measure(measure.seconds, count, measure.peak_mb / jobs)
+    return Measure(measure.seconds, count, measure.peak_mb / jobs, measure.cpu_seconds)
+
+
+def breakdown(lab: str, book: Path, mine: Measure) -> str:
+    """Where our time went, from the gradebook's per-stage timings: mean ms per submission, and the overhead in
+    core-seconds beyond the student's own cells."""
+    with Gradebook(book) as gradebook:
+        report = timing_report(gradebook.results(lab), gradebook.batches(lab))
+    stages = {s.stage: s for s in report.stages}
+    own = stages["cells"].total / mine.count if "cells" in stages else 0.0
+    lines = [f"  {s.stage:16} {1000 * s.mean:9.1f} ms mean {1000 * s.median:9.1f} ms median {100 * s.share:4.0f}%"
+             for s in report.stages]
+    lines.append(f"  {mine.core_seconds_each:.2f} core-s per submission, of which the student's cells {own:.2f} s: "
+                 f"overhead {mine.core_seconds_each - own:.2f} core-s; {report.check_rounds:.1f} check rounds")
+    return "\n".join(lines)
 
 
 def otter_autograder_zip(lab: str, work: Path) -> Path:
@@ -186,6 +214,7 @@ def main() -> None:
         ratio = mine.per_minute / theirs.per_minute
         print(f"{lab:26} {mine.per_minute:9.1f} {theirs.per_minute:10.1f} {ratio:5.1f}x {mine.peak_mb:10.0f} "
               f"{theirs.peak_mb:9.0f}", flush=True)
+        print(breakdown(lab, work / f"{lab}.sqlite", mine), flush=True)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -55,5 +55,18 @@ class FunctionProbe:
         self._ledger.pending[key] = (self._target, args, kwargs)
         raise PendingCall(key)
 
+    def prefetch(self, calls: list[tuple[Any, ...]]) -> None:
+        """Ask for all of ``calls`` (positional argument tuples) in one round; PendingCall when any is unknown.
+
+        A check that calls the function in a loop would otherwise wait for one probe round per call."""
+        missing = False
+        for args in calls:
+            key = transport.call_key(self._target, args, {})
+            if key not in self._ledger.results and key not in self._ledger.errors:
+                self._ledger.pending[key] = (self._target, args, {})
+                missing = True
+        if missing:
+            raise PendingCall(f"{self._target}: {len(calls)} calls")
+
     def __repr__(self) -> str:
         return f"<function {self.__name__}>"

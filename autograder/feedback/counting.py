@@ -20,7 +20,7 @@ import numpy as np
 
 from autograder.model import Finding, FindingCode
 
-from .calls import attempt
+from .calls import attempt, prefetch
 from .compare import Options, a_type, as_number, as_sequence, same, show
 from .ladder import explain
 from .slips import Slip, Slips, as_slips, common_cause, matches
@@ -367,6 +367,7 @@ def explain_cases(name: str, func: Any, cases: Sequence[tuple], judge: Callable[
     """
     if func is None or func is Ellipsis or not callable(func):
         return attempt(name, func)[1]
+    prefetch(func, cases)
     results, findings = [], []
     for number, case in enumerate(cases, start=1):
         call = _call(name, case) if show_inputs else f"{name}(...)"

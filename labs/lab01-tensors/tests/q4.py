@@ -13,6 +13,8 @@ def test_q4_describe_returns_three_facts(describe):
     from sklearn.datasets import load_digits
     images = load_digits().images
     assert describe is not None and describe is not Ellipsis, '`describe` is not defined yet: run the cell that defines it.'
+    from autograder.feedback import prefetch
+    prefetch(describe, [(images,), (np.array(2.5),)])
     for label, t in (('describe(images)', images), ('describe(np.array(2.5))', np.array(2.5))):
         try:
             got = describe(t)

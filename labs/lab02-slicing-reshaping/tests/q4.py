@@ -10,7 +10,7 @@ def test_q4_three_batches_of_32(batch):
     """`batch(0)`, `batch(1)` and `batch(2)` hold 32, 32 and 16 whole tiles; slips all three calls show are named."""
     import numpy as np
     from sklearn.datasets import load_sample_images
-    from autograder.feedback import call_student, explain
+    from autograder.feedback import call_student, explain, prefetch
     from autograder.feedback.slices import across_calls, batch_slips
     photos = np.stack(load_sample_images().images)
     rng = np.random.default_rng(0)
@@ -19,6 +19,7 @@ def test_q4_three_batches_of_32(batch):
     lefts = rng.integers(0, photos.shape[2] - 64 + 1, size=80)
     tiles = np.stack([photos[p, t:t + 64, c:c + 64] for p, t, c in zip(which, tops, lefts, strict=True)])
     findings, plain = ([], [])
+    prefetch(batch, [(k,) for k in range(3)])
     for k in range(3):
         got = call_student(f'batch({k})', batch, k)
         shape_and_dtype = np.zeros((min(32, len(tiles) - 32 * k), *tiles.shape[1:]), dtype=tiles.dtype)

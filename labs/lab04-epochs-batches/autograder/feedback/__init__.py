@@ -9,8 +9,9 @@ checks (``solutions/LAB/``), never here.
 
 from autograder.model import Finding
 
-from .calls import attempt, call_student
+from .calls import attempt, call_student, prefetch
 from .ladder import expect, explain
 from .slips import Slip, common_cause, confirmed, reenact
 
-__all__ = ["Finding", "Slip", "attempt", "call_student", "common_cause", "confirmed", "expect", "explain", "reenact"]
+__all__ = ["Finding", "Slip", "attempt", "call_student", "common_cause", "confirmed", "expect", "explain", "prefetch",
+           "reenact"]

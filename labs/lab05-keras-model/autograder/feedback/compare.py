@@ -135,8 +135,16 @@ def to_dtype(got: Any) -> np.dtype | None:
 
 
 def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
-    """Elementwise equality within tolerance for numbers, exact otherwise; False for other shapes."""
-    return a.shape == b.shape and not mismatch(a, b, rtol, atol).any()
+    """Elementwise equality within tolerance for numbers, exact otherwise; False for other shapes.
+
+    Equal arrays (the usual right answer) are recognised by a plain comparison, without the tolerance's
+    arithmetic on every entry."""
+    if a.shape != b.shape:
+        return False
+    numeric = a.dtype.kind in NUMERIC_KINDS + "c" and b.dtype.kind in NUMERIC_KINDS + "c"
+    if numeric and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc" and b.dtype.kind in "fc"):
+        return True
+    return not mismatch(a, b, rtol, atol).any()
 
 
 def mismatch(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> np.ndarray:
