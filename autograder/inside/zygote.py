@@ -210,6 +210,7 @@ def preload(modules: list[str]) -> None:
 
     for name in modules:
         __import__(name)
+    runner.warm_shell()
 
 
 def main() -> int:
