@@ -1,4 +1,6 @@
-"""Throughput and memory: our batch grader against ``otter run`` called once per submission.
+"""Throughput and memory: our batch grader against ``otter run`` called once per submission, and against
+nbgrader's serial ``autograde`` on the same class converted to nbgrader's format (``nbgrader_class.py``, in a
+virtual environment of its own, made on first use).
 
 For each lab, build a synthetic class (correct, partly wrong, broken and slow submissions), grade it
 with ``autograder grade`` (sandbox on, ``--jobs`` workers) and with ``otter run`` in a loop (the route a
@@ -6,10 +8,11 @@ user of otter-grader has without Docker), and print submissions per minute for b
 the peak memory per worker (proportional set size, so pages shared by forked processes count once). Usage::
 
     .venv/bin/python benchmarks/throughput.py [--labs lab01-tensors lab05-keras-model] [--size 40]
-        [--otter-sample 12] [--jobs 2]
+        [--otter-sample 12] [--jobs 2] [--no-nbgrader]
 
-``otter run`` is timed on the first ``--otter-sample`` submissions of the same class (same mix) to keep
-the run short; its rate is per submission, so the ratio compares like with like.
+``otter run`` and nbgrader are timed on the first ``--otter-sample`` submissions of the same class (same mix) to
+keep the run short; their rates are per submission, so the ratios compare like with like. After each lab, the
+breakdown of our time per stage, from the gradebook's timings.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from autograder.labs import Course  # noqa: E402
 from autograder.notebooks import answer_cells, fill_answers  # noqa: E402
 from autograder.record.gradebook import Gradebook  # noqa: E402
 from autograder.record.summary import timing_report  # noqa: E402
+from benchmarks.nbgrader_class import ensure_nbgrader, nbgrader_course, run_autograde  # noqa: E402
 
 KINDS = ("correct", "correct", "correct", "correct", "partial", "partial", "broken", "slow")
 """The class mix: half correct, a quarter partly wrong, one in eight raising, one in eight slow."""
@@ -199,8 +203,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=40)
     parser.add_argument("--otter-sample", type=int, default=12)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-nbgrader", dest="nbgrader", action="store_false", help="Skip nbgrader's autograde.")
     args = parser.parse_args()
-    print(f"{'lab':26} {'ours/min':>9} {'otter/min':>10} {'ratio':>6} {'MB/worker':>10} {'otter MB':>9}")
+    python = ensure_nbgrader() if args.nbgrader else None
+    print(f"{'lab':26} {'ours/min':>9} {'otter/min':>10} {'ratio':>6} {'nbgrader/min':>13} {'ratio':>6} "
+          f"{'MB/worker':>10} {'otter MB':>9}")
     for lab in args.labs:
         work = Path(tempfile.mkdtemp(prefix=f"bench-{lab}-"))
         folder = work / "class"
@@ -212,8 +219,12 @@ def main() -> None:
         mine = ours(lab, folder, args.jobs, work)
         theirs = otter(lab, sampled, work)
         ratio = mine.per_minute / theirs.per_minute
-        print(f"{lab:26} {mine.per_minute:9.1f} {theirs.per_minute:10.1f} {ratio:5.1f}x {mine.peak_mb:10.0f} "
-              f"{theirs.peak_mb:9.0f}", flush=True)
+        nb_rate, nb_ratio = "-", "-"
+        if python is not None:
+            seconds, count = run_autograde(python, nbgrader_course(lab, sampled, work, python), lab)
+            nb_rate, nb_ratio = f"{60 * count / seconds:.1f}", f"{mine.per_minute / (60 * count / seconds):.1f}x"
+        print(f"{lab:26} {mine.per_minute:9.1f} {theirs.per_minute:10.1f} {ratio:5.1f}x {nb_rate:>13} {nb_ratio:>6} "
+              f"{mine.peak_mb:10.0f} {theirs.peak_mb:9.0f}", flush=True)
         print(breakdown(lab, work / f"{lab}.sqlite", mine), flush=True)
         shutil.rmtree(work, ignore_errors=True)
 
