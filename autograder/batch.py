@@ -7,10 +7,11 @@ submissions that have no current run.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -48,6 +49,8 @@ class BatchOptions:
     """Forget the stored due date (``--due none``)."""
     late_penalty: str | None = None
     """Late policy text (``10%/day``); None keeps the stored one."""
+    scheduler: str | None = None
+    """A Dask scheduler's address (``tcp://HOST:PORT``) to grade on its workers; None grades on this machine."""
 
 
 @dataclass(frozen=True)
@@ -136,12 +139,51 @@ def known_identities(book: Gradebook, lab: str, candidates: Sequence[Candidate],
     return [blackboard.settle(c, known) for c in candidates]
 
 
-def _grade_one(grader: Grader, item: Pending) -> tuple[Pending, SubmissionResult, RunInfo]:
-    started = datetime.now(UTC)
-    result = grader.grade(item.received)
-    run = RunInfo(grader.bundle.version, autograder.__version__, started, datetime.now(UTC),
-                  asdict(grader.limits))
-    return item, result, run
+class Engine(Protocol):
+    """Where submissions are graded: threads on this machine, or a Dask cluster (``cluster.ClusterGrading``)."""
+
+    threads: int
+    """Submissions graded at once."""
+
+    def grade(self, items: Iterable[tuple[Pending, Received]]) -> Iterator[tuple[Pending, SubmissionResult, RunInfo]]:
+        """Each item's result and run, as they complete."""
+        ...
+
+
+class LocalGrading:
+    """Grades on ``threads`` threads of this process, each with its own warm sandbox and check process."""
+
+    def __init__(self, bundle: LabBundle, options: BatchOptions, threads: int) -> None:
+        self.threads = threads
+        self._stack = contextlib.ExitStack()
+        self._grader = self._stack.enter_context(Grader(bundle, options.limits, warm=options.warm))
+        self._pool = self._stack.enter_context(ThreadPoolExecutor(threads, "grade"))
+
+    def __enter__(self) -> LocalGrading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _one(self, item: Pending) -> tuple[Pending, SubmissionResult, RunInfo]:
+        started = datetime.now(UTC)
+        result = self._grader.grade(item.received)
+        run = RunInfo(self._grader.bundle.version, autograder.__version__, started, datetime.now(UTC),
+                      asdict(self._grader.limits))
+        return item, result, run
+
+    def grade(self, items: Iterable[tuple[Pending, Received]]) -> Iterator[tuple[Pending, SubmissionResult, RunInfo]]:
+        futures = [self._pool.submit(self._one, item) for item, _ in items]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _engine(bundle: LabBundle, options: BatchOptions, count: int) -> contextlib.AbstractContextManager[Engine]:
+    if options.scheduler:
+        from autograder.cluster import ClusterGrading  # Dask is imported only by a batch that uses it
+
+        return ClusterGrading(options.scheduler, bundle, options.limits, warm=options.warm)
+    return LocalGrading(bundle, options, max(1, min(options.jobs, count)))
 
 
 def grade_batch(
@@ -168,18 +210,16 @@ def grade_batch(
     outcome = BatchOutcome(tuple(ids.values()), len(todo))
     if not todo:
         return outcome
-    jobs = max(1, min(options.jobs, len(todo)))
     writing = 0.0
-    with Grader(bundle, options.limits, warm=options.warm) as grader, ThreadPoolExecutor(jobs, "grade") as pool:
-        futures = [pool.submit(_grade_one, grader, item) for item in todo]
-        for future in as_completed(futures):
-            item, result, run = future.result()
+    with _engine(bundle, options, len(todo)) as engine:
+        for item, result, run in engine.grade((item, item.received) for item in todo):
             result = replace(result, timings={str(Stage.INTAKE): intake[item.received.candidate]} | result.timings)
             write = time.perf_counter()
             book.record_run(item.submission_id, result, run)
             writing += time.perf_counter() - write
             on_result(result)
-    book.record_batch(bundle.lab, started_at, time.perf_counter() - clock, jobs, len(ids), len(todo), writing)
+        threads = engine.threads
+    book.record_batch(bundle.lab, started_at, time.perf_counter() - clock, threads, len(ids), len(todo), writing)
     return outcome
 
 

@@ -23,6 +23,7 @@ from autograder import build as build_mod
 from autograder import jobs
 from autograder.audit import AuditError, AuditReport, audit_lab
 from autograder.batch import BatchOptions, ClassGrading, grade_class
+from autograder.cluster import SCHEDULER_ENV, ClusterError, scheduler_address
 from autograder.export import FEEDBACK_LMS, FORMATS, ExportRefused
 from autograder.export.blackboard import ENCODINGS as BLACKBOARD_ENCODINGS
 from autograder.intake import IntakeError
@@ -38,7 +39,7 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 ARGUMENT_ERRORS = (LabNotFound, IntakeError, RosterError, ValueError)
 """An argument names something that is not there or cannot be read: one line and exit code 2."""
-USER_ERRORS = (*ARGUMENT_ERRORS, build_mod.BuildError, GradebookError, AuditError, ExportRefused)
+USER_ERRORS = (*ARGUMENT_ERRORS, build_mod.BuildError, GradebookError, AuditError, ExportRefused, ClusterError)
 """Every failure caused by the command's input: one line, never a traceback (exit code 1 unless an argument's)."""
 DEFAULT_GRADEBOOK = Path("out") / "gradebook.sqlite"
 """Where the main job and every command keep the gradebook, inside the course folder."""
@@ -200,6 +201,8 @@ def _late_penalty_moved(given: str | None) -> None:
 @click.option("--due", help="Due date in UTC (2026-12-01T23:59), or 'none' to drop it; default: the lab's last one.")
 @click.option("--late-penalty", help="Late policy, e.g. '10%/day', '10%/day,max=50%', 'zero-after=2d' or 'none'; "
               "default: the lab's last one (none at first).")
+@click.option("--scheduler", envvar=SCHEDULER_ENV, show_envvar=True,
+              help="Grade on the Dask cluster of this scheduler (tcp://HOST:PORT) instead of this machine.")
 @_limit_options
 @click.pass_context
 def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) -> None:
@@ -209,8 +212,12 @@ def grade(ctx: click.Context, lab: str, paths: tuple[Path, ...], **kwargs: Any) 
     due, clear_due = _due(kwargs["due"])
     if kwargs["late_penalty"] is not None:
         _run(lambda: parse_late_policy(kwargs["late_penalty"]))
+    scheduler = kwargs["scheduler"] and _run(lambda: scheduler_address(kwargs["scheduler"]))
+    if scheduler and ctx.get_parameter_source("jobs") == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--jobs is for grading on this machine; on a cluster, each worker thread grades one "
+                               "submission at a time (dask worker --nthreads N)")
     options = BatchOptions(jobs=kwargs["jobs"], regrade=kwargs["regrade"], limits=limits, due=due,
-                           clear_due=clear_due, late_penalty=kwargs["late_penalty"])
+                           clear_due=clear_due, late_penalty=kwargs["late_penalty"], scheduler=scheduler or None)
     book = _gradebook(ctx, kwargs["gradebook"])
     with BatchProgress(err_console) as progress:
         try:

@@ -45,15 +45,17 @@ class Grader:
 
     Each thread gets its own warm sandbox factory (a pre-imported zygote) and its own check process, so
     no state is shared between submissions graded at the same time; both are reused for the thread's
-    next submission because neither ever holds student code.
+    next submission because neither ever holds student code. ``key`` draws the unseen inputs: by default the
+    course's own, on a cluster worker the coordinator's, so that a submission gets the same inputs anywhere.
     """
 
-    def __init__(self, bundle: LabBundle, limits: Limits, *, warm: bool = True, public_only: bool = False) -> None:
+    def __init__(self, bundle: LabBundle, limits: Limits, *, warm: bool = True, public_only: bool = False,
+                 key: bytes | None = None) -> None:
         self.bundle = bundle
         self.limits = limits
         self.public_only = public_only
         self.sandboxes = SandboxFactory(limits, bundle.preload, warm=warm)
-        self._key = unseen.course_key(bundle.tests_dir.parent.parent)
+        self._key = key if key is not None else unseen.course_key(bundle.tests_dir.parent.parent)
         self._local = threading.local()
         self._workers: list[CheckWorker] = []
         self._lock = threading.Lock()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+import tempfile
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from autograder.model import Question
 
 MANIFEST_VERSION = 1
+_SKIPPED_SUFFIXES = frozenset({".pyc", ".pyo", ".ipynb"})
+"""Never shipped: byte code, and notebooks (a solution must not end up in a shipped bundle by accident)."""
 
 
 class LabNotFound(Exception):
@@ -101,3 +104,35 @@ class LabBundle:
             public_tests_dir=(path.parent / data["public_tests_dir"]).resolve(),
             preload=tuple(data.get("preload", ())),
         )
+
+
+def _shipped(path: Path, top: Path) -> bool:
+    parts = path.relative_to(top).parts
+    hidden = any(p.startswith(".") or p == "__pycache__" for p in parts)
+    return path.is_file() and not path.is_symlink() and not hidden and path.suffix not in _SKIPPED_SUFFIXES
+
+
+def shipped_files(top: Path, prefix: str) -> dict[str, bytes]:
+    """Every file below ``top`` that may leave this machine, named ``prefix/relative/path``, sorted."""
+    return {f"{prefix}/{p.relative_to(top).as_posix()}": p.read_bytes()
+            for p in sorted(top.rglob("*")) if _shipped(p, top)}
+
+
+def _portable_manifest(bundle: LabBundle) -> bytes:
+    """The bundle's manifest with its test folders relative to the bundle's own folder."""
+    with tempfile.TemporaryDirectory(prefix="autograder-manifest-") as tmp:
+        here = Path(tmp)
+        replace(bundle, tests_dir=here / "tests", public_tests_dir=here / "public_tests").write(here / "manifest.json")
+        return (here / "manifest.json").read_bytes()
+
+
+def bundle_entries(bundle: LabBundle, prefix: str = "") -> dict[str, bytes]:
+    """What grading the lab elsewhere needs (manifest, every check, the lab's support modules), by relative name.
+
+    ``LabBundle.read(prefix + "manifest.json")`` reads it back once the entries are written out as files."""
+    entries = {f"{prefix}manifest.json": _portable_manifest(bundle)}
+    entries.update(shipped_files(bundle.tests_dir, f"{prefix}tests"))
+    entries.update(shipped_files(bundle.public_tests_dir, f"{prefix}public_tests"))
+    if bundle.support_dir.is_dir():
+        entries.update(shipped_files(bundle.support_dir, f"{prefix}support"))
+    return entries

@@ -18,11 +18,13 @@ import json
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, TypeVar
 
 from autograder import transport
-from autograder.model import CaseState, CellFailure, CellRecord
+from autograder.model import CaseState, CellFailure, CellRecord, Received, SubmissionResult
 from autograder.records import (  # noqa: F401  (re-exported: the records travel inside these messages)
     AxesRecord,
     FigureRecord,
@@ -36,7 +38,7 @@ from autograder.records import (  # noqa: F401  (re-exported: the records travel
 )
 from autograder.text import valid
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 
 M = TypeVar("M", bound="Message")
 
@@ -253,6 +255,39 @@ class Kill(Message):
     pid: int
 
 
+# ---------------------------------------------------------------- coordinator <-> cluster worker (Dask)
+
+
+@dataclass(frozen=True)
+class GradeTask(Message):
+    """Grade one received file with the lab bundle ``version`` the worker's plugin holds."""
+
+    OP: ClassVar[str] = "grade"
+    version: str
+    received: Received
+
+
+@dataclass(frozen=True)
+class ArtifactRef:
+    """An artifact of a graded result; its data travel as the value named ``key``."""
+
+    key: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Graded(Message):
+    """The result of a ``GradeTask`` (its artifacts' data as values), with when and where it was graded."""
+
+    OP: ClassVar[str] = "graded"
+    result: SubmissionResult
+    started: datetime
+    finished: datetime
+    grader_version: str
+    artifacts: tuple[ArtifactRef, ...] = ()
+
+
 # ---------------------------------------------------------------- encoding and decoding
 
 
@@ -351,6 +386,13 @@ def _scalar(hint: Any, value: Any, where: str) -> Any:
             return hint(value)
         except ValueError as exc:
             raise ProtocolError(f"{where}: {value!r} is not a {hint.__name__}") from exc
+    if hint is Path and type(value) is str:
+        return Path(valid(value))
+    if hint is datetime and type(value) is str:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ProtocolError(f"{where}: {value!r} is not an ISO time") from exc
     if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if hint is str and type(value) is str:
@@ -364,6 +406,10 @@ def _plain(value: Any) -> Any:
     """Tuples as lists and enums as their values, so headers are plain JSON."""
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder import protocol, transport
 from autograder.execute.channel import Channel
-from autograder.model import CaseState, CellFailure, CellRecord, CellStatus
+from autograder.model import (
+    Candidate,
+    CaseResult,
+    CaseState,
+    CellFailure,
+    CellRecord,
+    CellStatus,
+    QuestionResult,
+    Received,
+    Source,
+    Status,
+    SubmissionResult,
+)
 
 RUN = protocol.RunCells(
     cells=("x = 1", "y = x + 1"), names=("x", "y"), timeout=5.0,
@@ -39,6 +53,16 @@ EVERY_MESSAGE = [
     protocol.Exited(7, -9),
     protocol.Kill(7),
     protocol.Fork(),
+    protocol.GradeTask("5a99", Received(
+        Candidate(Path("class/jones_12346_67891_lab01.ipynb"), "12346", "jones", datetime(2026, 12, 1, 9, tzinfo=UTC),
+                  True, Source.CANVAS, "lab01.ipynb", "67891", ("jones",)),
+        "ab" * 32, ("x = 1", "print(x)"))),
+    protocol.Graded(
+        SubmissionResult("class/a.ipynb", "a", "lab01", Status.GRADED, 1.5, 2.0, "",
+                         (QuestionResult("q1", 1.5, 2.0, (CaseResult("q1", "test_a", 1.5, True, False, ""),)),),
+                         (CellRecord(0, CellStatus.OK, "hi"),), 2.5, timings={"cells": 0.25}),
+        datetime(2026, 12, 1, 9, tzinfo=UTC), datetime(2026, 12, 1, 9, 1, tzinfo=UTC), "0.1.0",
+        (protocol.ArtifactRef("artifact0", "history", "history"),)),
 ]
 
 

@@ -13,22 +13,17 @@ unchanged lab twice gives identical bytes.
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
-from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import autograder
-from autograder.labs import Course, LabBundle
+from autograder.labs import Course, LabBundle, bundle_entries, shipped_files
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """The earliest time a zip entry can carry."""
 EXECUTABLES = frozenset({"setup.sh", "run_autograder"})
 PACKAGE_DIR, BUNDLE_DIR = "package", "bundle"
-_SKIPPED_SUFFIXES = frozenset({".pyc", ".pyo", ".ipynb"})
-"""Never shipped: byte code, and notebooks (a solution must not end up in the zip by accident)."""
 
 
 class PackageError(Exception):
@@ -39,33 +34,12 @@ def zip_name(lab: str) -> str:
     return f"{lab}-gradescope.zip"
 
 
-def _shipped(path: Path, top: Path) -> bool:
-    parts = path.relative_to(top).parts
-    hidden = any(p.startswith(".") or p == "__pycache__" for p in parts)
-    return path.is_file() and not path.is_symlink() and not hidden and path.suffix not in _SKIPPED_SUFFIXES
-
-
-def _tree(top: Path, prefix: str) -> Iterator[tuple[str, Path]]:
-    """Every shipped file below ``top``, named ``prefix/relative/path``."""
-    for path in sorted(top.rglob("*")):
-        if _shipped(path, top):
-            yield f"{prefix}/{path.relative_to(top).as_posix()}", path
-
-
 def source_root(course: Course) -> Path:
     """The folder holding ``pyproject.toml`` and the ``autograder`` package being shipped."""
     for root in (Path(autograder.__file__).resolve().parent.parent, course.root):
         if (root / "pyproject.toml").is_file() and (root / "autograder" / "__init__.py").is_file():
             return root
     raise PackageError("the Gradescope zip needs the autograder source (pyproject.toml beside the package)")
-
-
-def _manifest(bundle: LabBundle) -> bytes:
-    """The bundle's manifest with its test folders relative to ``bundle/`` in the zip."""
-    with tempfile.TemporaryDirectory(prefix="autograder-gs-") as tmp:
-        here = Path(tmp)
-        replace(bundle, tests_dir=here / "tests", public_tests_dir=here / "public_tests").write(here / "manifest.json")
-        return (here / "manifest.json").read_bytes()
 
 
 def zip_entries(course: Course, bundle: LabBundle) -> dict[str, bytes]:
@@ -75,14 +49,8 @@ def zip_entries(course: Course, bundle: LabBundle) -> dict[str, bytes]:
     for name in ("pyproject.toml", "README.md"):
         if (root / name).is_file():
             entries[f"{PACKAGE_DIR}/{name}"] = (root / name).read_bytes()
-    entries.update((name, path.read_bytes()) for name, path in _tree(root / "autograder", f"{PACKAGE_DIR}/autograder"))
-    entries[f"{BUNDLE_DIR}/manifest.json"] = _manifest(bundle)
-    entries.update((name, path.read_bytes()) for name, path in _tree(bundle.tests_dir, f"{BUNDLE_DIR}/tests"))
-    entries.update(
-        (name, path.read_bytes()) for name, path in _tree(bundle.public_tests_dir, f"{BUNDLE_DIR}/public_tests")
-    )
-    if bundle.support_dir.is_dir():
-        entries.update((name, path.read_bytes()) for name, path in _tree(bundle.support_dir, f"{BUNDLE_DIR}/support"))
+    entries.update(shipped_files(root / "autograder", f"{PACKAGE_DIR}/autograder"))
+    entries.update(bundle_entries(bundle, f"{BUNDLE_DIR}/"))
     return entries
 
 
