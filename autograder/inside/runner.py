@@ -103,6 +103,8 @@ class BoundedOutput(io.TextIOBase):
 
 
 def _make_shell(recorder: FigureRecorder) -> Any:
+    """A shell that formats displayed values as text only: the grader keeps printed text and records figures as
+    data, so rendering each figure to PNG (about 0.1 s) would be thrown away."""
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
@@ -110,6 +112,7 @@ def _make_shell(recorder: FigureRecorder) -> Any:
     cfg.HistoryManager.enabled = False
     cfg.InteractiveShell.colors = "nocolor"
     cfg.InteractiveShell.xmode = "Plain"
+    cfg.DisplayFormatter.active_types = ["text/plain"]
 
     class NotebookShell(InteractiveShell):
         """A shell for headless notebooks: GUI event loops are not needed, so enabling one is a no-op."""
