@@ -53,8 +53,12 @@ def scheduler_address(text: str) -> str:
     return address
 
 
-def _scheduler_state(dask_scheduler: Any) -> tuple[list[str], list[str], int]:
-    return list(dask_scheduler.clients), list(dask_scheduler.worker_plugins), dask_scheduler.allowed_failures
+def _scheduler_state() -> Any:
+    """What the coordinator asks the scheduler: clients connected, worker plugins, allowed failures.
+
+    A lambda, so that Dask ships it by value: the scheduler need not have this project installed."""
+    return lambda dask_scheduler: (list(dask_scheduler.clients), list(dask_scheduler.worker_plugins),
+                                   dask_scheduler.allowed_failures)
 
 
 class ClusterGrading:
@@ -110,7 +114,7 @@ class ClusterGrading:
         except TimeoutError as exc:
             raise ClusterError(f"no Dask worker joined the scheduler at {self.address} within "
                                f"{self.worker_wait:g} s") from exc
-        clients, plugins, self.allowed_failures = self._client.run_on_scheduler(_scheduler_state)
+        clients, plugins, self.allowed_failures = self._client.run_on_scheduler(_scheduler_state())
         for stale in plugins:
             if stale.startswith(PLUGIN_PREFIX) and stale.rsplit(":", 1)[-1] not in clients:
                 self._client.unregister_worker_plugin(stale)
