@@ -11,10 +11,16 @@ apt_install() {
   # apt_install WHY PACKAGE... : install Debian packages when apt-get and root (or password-less sudo) allow.
   local why=$1; shift
   local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: no apt-get here; install $* yourself ($why)" >&2
     return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "setup: not root and no sudo here; install $* yourself ($why)" >&2
+      return 0
+    fi
+    sudo="sudo -n"
   fi
   echo "setup: installing $* ($why)"
   { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null; } \

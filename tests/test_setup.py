@@ -31,9 +31,24 @@ def bare_path(tmp_path: Path) -> Path:
 
 
 def fake(folder: Path, name: str, script: str) -> None:
+    """A stand-in for ``name`` in ``folder``. The link to the real tool is removed first and the file created
+    exclusively, so the real tool (``/usr/bin/id``, say) is never written through the link."""
     path = folder / name
-    path.write_text(f"#!{shutil.which('bash')}\n{script}\n")
+    path.unlink(missing_ok=True)
+    with open(path, "x") as out:
+        out.write(f"#!{shutil.which('bash')}\n{script}\n")
     path.chmod(0o755)
+
+
+def test_a_stand_in_never_writes_through_to_the_tool_it_replaces(tmp_path: Path) -> None:
+    real = tmp_path / "real-id"
+    real.write_text("the real tool")
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "id").symlink_to(real)
+    fake(folder, "id", "echo 1000")
+    assert real.read_text() == "the real tool"
+    assert not (folder / "id").is_symlink() and "echo 1000" in (folder / "id").read_text()
 
 
 def setup(path: Path) -> subprocess.CompletedProcess[str]:
@@ -65,3 +80,12 @@ def test_without_root_it_asks_sudo_without_a_password_prompt(bare_path: Path, tm
     assert done.returncode == 0, done.stderr
     assert log.read_text().splitlines()[0].startswith("-n apt-get update"), "sudo -n: never waits for a password"
     assert "setup: could not install bubblewrap" in done.stderr
+
+
+def test_without_root_or_sudo_it_says_what_to_install_and_goes_on(bare_path: Path) -> None:
+    fake(bare_path, "apt-get", "exit 0")
+    fake(bare_path, "id", "echo 1000")
+    done = setup(bare_path)
+    assert done.returncode == 0, done.stderr
+    assert "setup: not root and no sudo here; install bubblewrap yourself" in done.stderr
+    assert "command not found" not in done.stderr
