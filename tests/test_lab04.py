@@ -373,3 +373,19 @@ def test_unseen_partial_batches_tell_rounding_down_from_rounding_to_nearest(seed
     for kinds in (["partial"] * 4, ["divisible", "small", "partial"], ["partial", "divisible"]):
         cases = support.unseen_count_cases(np.random.default_rng(seed), kinds=kinds)
         assert any(n // b != round(n / b) for n, b in cases if n % b and n > b), cases
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_unseen_splits_tell_rounding_down_from_rounding_to_nearest(seed):
+    cases = support.unseen_split_cases(np.random.default_rng(seed))
+    assert any(math.floor(n * s) != round(n * s) for n, s in cases), cases
+    assert any(math.floor(n * s) == round(n * s) for n, s in cases), cases
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_unseen_small_cases_tell_rounding_down_from_rounding_to_nearest(seed):
+    for kinds in (["divisible", "small", "divisible", "small"], ["small", "partial"], ["small"] * 3):
+        cases = support.unseen_count_cases(np.random.default_rng(seed), kinds=kinds)
+        small = [(n, b) for n, b in cases if n < b]
+        assert small and any(n // b != round(n / b) for n, b in small), cases
+        assert any(n // b == round(n / b) for n, b in small) == (len(small) > 1), "below half too, from the second"

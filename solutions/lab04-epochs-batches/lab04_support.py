@@ -43,33 +43,40 @@ def unseen_count_cases(rng: np.random.Generator, *, with_epochs: bool = False,
                        kinds: Sequence[str] = ("partial",) * 4) -> list[tuple[int, ...]]:
     """(samples, batch_size[, epochs]) cases, one of each kind listed, in a shuffled order.
 
-    Partly filled last batches alternate between more and less than half a batch, the first one more: rounding
-    to the nearest then differs from rounding down on some case, so each habit shows as itself."""
+    The samples left over (a partly filled last batch, or all of them when fewer than one batch) alternate
+    between more and less than half a batch within each kind, the first one more: rounding to the nearest then
+    differs from rounding down on some case of every kind, so each habit shows as itself."""
     if any(kind not in CASE_KINDS for kind in kinds):
         raise ValueError(f"kinds must be among {CASE_KINDS}, not {list(kinds)}")
-    cases, partial = [], 0
+    cases, turns = [], {"small": 0, "partial": 0}
     for kind in rng.permutation(list(kinds)):
         b = int(rng.integers(8, 1025))
         if kind == "divisible":
-            n = b * int(rng.integers(2, 300))
-        elif kind == "small":
-            n = int(rng.integers(1, b))
-        else:
-            low, high = (b // 2 + 1, b) if partial % 2 == 0 else (1, b // 2)
-            n = b * int(rng.integers(1, 200)) + int(rng.integers(low, high))
-            partial += 1
-        cases.append((n, b, int(rng.integers(2, 51))) if with_epochs else (n, b))
+            cases.append(_case(b * int(rng.integers(2, 300)), b, rng, with_epochs))
+            continue
+        low, high = (b // 2 + 1, b) if turns[kind] % 2 == 0 else (1, b // 2)
+        turns[kind] += 1
+        full = int(rng.integers(1, 200)) if kind == "partial" else 0
+        cases.append(_case(b * full + int(rng.integers(low, high)), b, rng, with_epochs))
     return cases
+
+
+def _case(n: int, b: int, rng: np.random.Generator, with_epochs: bool) -> tuple[int, ...]:
+    return (n, b, int(rng.integers(2, 51))) if with_epochs else (n, b)
 
 
 def unseen_split_cases(rng: np.random.Generator, count: int = 6) -> list[tuple[int, float]]:
     """(samples, validation_split) cases whose split falls between two samples, never on one: every right rule
-    agrees on those, and rounding the wrong way always shows."""
+    agrees on those, and rounding the wrong way always shows. The fraction of a sample at the split alternates
+    between more and less than one half, the first more, so rounding down and rounding to the nearest differ
+    on some case and each habit shows as itself."""
     splits = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
     cases: list[tuple[int, float]] = []
     while len(cases) < count:
         n, split = int(rng.integers(20, 5001)), float(rng.choice(splits))
-        if 0.05 < (n * (1.0 - split)) % 1 < 0.95:
+        fraction = (n * split) % 1
+        above = len(cases) % 2 == 0
+        if 0.05 < (n * (1.0 - split)) % 1 < 0.95 and abs(fraction - 0.5) > 0.05 and (fraction > 0.5) == above:
             cases.append((n, split))
     return cases
 
