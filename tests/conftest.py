@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,3 +127,14 @@ def scores(result: SubmissionResult) -> dict[str, float]:
 def hidden_messages(result: SubmissionResult) -> dict[str, list[str]]:
     """Failed hidden check messages per question: what a student sees of the hidden checks."""
     return {q.name: [c.message for c in q.checks if c.hidden and not c.passed] for q in result.questions}
+
+
+def stored_runs(book: Path) -> int:
+    """Runs a gradebook holds so far, read while another process may be writing it (0 before it exists)."""
+    if not book.exists():
+        return 0
+    try:
+        with sqlite3.connect(book, timeout=1) as db:
+            return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from autograder.export.scoring import after_penalty
 from autograder.intake.lms import discover
 from autograder.model import Limits
 from autograder.record.gradebook import Gradebook
+from tests.conftest import stored_runs
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,11 +83,11 @@ def test_killing_the_grader_mid_batch_then_rerunning_grades_each_submission_exac
     proc = subprocess.Popen([sys.executable, "-m", "autograder.cli", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=ROOT)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and _runs(book) < 3:
+    while time.monotonic() < deadline and stored_runs(book) < 3:
         time.sleep(0.1)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = _runs(book)
+    done_before = stored_runs(book)
     assert 3 <= done_before < 10, "the kill should land in the middle of the batch"
     rerun = run_cli(*args, "--json", cwd=ROOT)
     assert rerun.returncode == 0, rerun.stderr
@@ -95,15 +95,6 @@ def test_killing_the_grader_mid_batch_then_rerunning_grades_each_submission_exac
     with Gradebook(book) as gb:
         assert sorted(gb.run_counts("lab01-tensors").values()) == [1] * 10
 
-
-def _runs(book: Path) -> int:
-    if not book.exists():
-        return 0
-    try:
-        with sqlite3.connect(book, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
 
 
 CANVAS_ROSTER = (

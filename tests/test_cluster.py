@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from autograder.intake.lms import discover
 from autograder.model import Limits, Status
 from autograder.record.gradebook import Gradebook
 from tests.cluster_plugins import POISON, PoisonPlugin
+from tests.conftest import stored_runs
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
@@ -118,24 +118,14 @@ def test_killing_the_coordinator_then_rerunning_grades_only_what_has_no_result(c
             "--timeout", "8", "--scheduler", cluster.address]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and _runs(book) < 3:
+    while time.monotonic() < deadline and stored_runs(book) < 3:
         time.sleep(0.1)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = _runs(book)
+    done_before = stored_runs(book)
     assert 3 <= done_before < 10, "the kill should land in the middle of the batch"
     rerun = subprocess.run([*args, "--json"], capture_output=True, text=True, cwd=ROOT)
     assert rerun.returncode == 0, rerun.stderr
     assert f"graded {10 - done_before} submissions" in rerun.stderr.replace("\n", " ")
     with Gradebook(book) as gb:
         assert sorted(gb.run_counts("lab01-tensors").values()) == [1] * 10
-
-
-def _runs(book: Path) -> int:
-    if not book.exists():
-        return 0
-    try:
-        with sqlite3.connect(book, timeout=1) as db:
-            return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
